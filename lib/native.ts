@@ -1,0 +1,430 @@
+// The typed face of the C++ addon. Nothing else loads the .node file; every argument
+// is checked here so the C++ can stay free of validation and policy.
+import { constants as osConstants } from 'node:os';
+import * as path from 'node:path';
+
+/** A failed syscall, shaped like Node's own fs errors. */
+export interface SysError extends Error {
+  code: string;
+  errno: number;
+  syscall: string;
+  path?: string;
+}
+
+type Rlimits = Record<'AS' | 'CORE' | 'CPU' | 'DATA' | 'FSIZE' | 'MEMLOCK' | 'NOFILE' | 'NPROC' | 'RSS' | 'STACK', number>;
+
+interface RawPlan {
+  file: string;
+  argv: string[];
+  env: string[];
+  path: string | null;
+  cwd: string | null;
+  stdio: [number, number, number];
+  setsid: boolean;
+  pgid: number | null;
+  nofile: number | null;
+  sigmask: number[];
+  uid: number | null;
+  gid: number | null;
+  groups: number[] | null;
+}
+
+interface Addon {
+  spawn(plan: RawPlan): number;
+  reaperStart(cb: (flat: number[]) => void): void;
+  reaperRef(on: boolean): void;
+  reapNow(): number[];
+  flock(fd: number, mode: 'sh' | 'ex' | 'un', nonblocking: boolean): void;
+  mkfifo(path: string, mode: number): void;
+  kill(pid: number, sig: number): void;
+  killpg(pgrp: number, sig: number): void;
+  getrlimit(resource: number): [number, number];
+  setrlimit(resource: number, soft: number, hard: number): void;
+  setuid(uid: number): void;
+  setgid(gid: number): void;
+  setgroups(gids: number[]): void;
+  initgroups(user: string, gid: number): void;
+  chroot(dir: string): void;
+  nice(inc: number): number;
+  getpriority(which: number, who: number): number;
+  setpriority(which: number, who: number, prio: number): void;
+  setsid(): number;
+  setpgid(pid: number, pgid: number): void;
+  getpgid(pid: number): number;
+  setChildSubreaper(on: boolean): void;
+  pidfdOpen(pid: number): number;
+  pipe(nonblockRead: boolean, nonblockWrite: boolean): [number, number];
+  setNonblock(fd: number, on: boolean): void;
+  setCloexec(fd: number, on: boolean): void;
+  getpwnam(name: string): Passwd | null;
+  getgrnam(name: string): Group | null;
+  getgrouplist(user: string, gid: number): number[];
+  execInPlace(file: string, argv: string[], env: string[], path: string | null): never;
+  RLIMIT: Rlimits;
+}
+
+// lib/native.ts and dist/native.js both sit one level below the package root.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const addon: Addon = require(path.join(__dirname, '..', 'build', 'Release', 'runitd.node'));
+
+export interface Passwd {
+  name: string;
+  uid: number;
+  gid: number;
+  dir: string;
+  shell: string;
+}
+
+export interface Group {
+  name: string;
+  gid: number;
+}
+
+export const RLIMIT: Readonly<Rlimits> = Object.freeze({ ...addon.RLIMIT });
+
+// Node raises its own soft RLIMIT_NOFILE to the hard limit at start-up. The bin/
+// launchers record the limit they were given; children get that one back.
+const NOFILE_ENV = 'RUNITD_NOFILE_SOFT';
+function readOriginalNofile(): number {
+  const given = process.env[NOFILE_ENV];
+  delete process.env[NOFILE_ENV];
+  if (given !== undefined && /^\d+$/.test(given)) return Number(given);
+  if (given === 'unlimited') return Infinity;
+  return addon.getrlimit(addon.RLIMIT.NOFILE)[0];
+}
+/** The soft NOFILE limit this process was started with (before Node raised it). */
+export const originalNofile: number = readOriginalNofile();
+
+const signalNumbers: Record<string, number> = osConstants.signals as Record<string, number>;
+const signalNames: string[] = [];
+for (const [name, num] of Object.entries(signalNumbers)) {
+  if (signalNames[num] === undefined) signalNames[num] = name;
+}
+
+/** A signal given by name ('SIGTERM' or 'TERM') or number, as a number. */
+export function signalNumber(sig: string | number): number {
+  if (typeof sig === 'number') {
+    if (!Number.isInteger(sig) || sig < 0 || sig > 64) throw new TypeError(`invalid signal number: ${sig}`);
+    return sig;
+  }
+  const name = sig.startsWith('SIG') ? sig : `SIG${sig}`;
+  const num = signalNumbers[name];
+  if (num === undefined) throw new TypeError(`unknown signal: ${sig}`);
+  return num;
+}
+
+export function signalName(num: number): string {
+  return signalNames[num] ?? `SIG${num}`;
+}
+
+// ---------------------------------------------------------------- spawn
+
+/** Where a child's fd 0/1/2 comes from: our own fd, /dev/null, or an fd we hold. */
+export type StdioSpec = 'inherit' | 'null' | number;
+
+export interface SpawnPlan {
+  /** Program to run. Without a '/', it is searched in `searchPath`, if given. */
+  file: string;
+  /** argv including argv[0]; defaults to [file]. */
+  argv?: readonly string[];
+  /** Environment; defaults to this process's. */
+  env?: NodeJS.ProcessEnv | readonly string[];
+  /** PATH-style list to search `file` in (runit's pathexec rules); omitted: no search. */
+  searchPath?: string;
+  cwd?: string;
+  stdio?: readonly [StdioSpec, StdioSpec, StdioSpec];
+  setsid?: boolean;
+  /** setpgid(0, pgid) in the child: 0 makes it a group leader. */
+  pgid?: number;
+  /** Soft RLIMIT_NOFILE for the child; defaults to `originalNofile`, null keeps ours. */
+  nofile?: number | null;
+  /** Signals blocked in the child (runsv runs control/X with TERM and CHLD blocked). */
+  sigmask?: readonly (string | number)[];
+  uid?: number;
+  gid?: number;
+  groups?: readonly number[];
+}
+
+function checkId(name: string, v: number | undefined): number | null {
+  if (v === undefined) return null;
+  if (!Number.isInteger(v) || v < 0 || v > 0xfffffffe) throw new TypeError(`spawn: ${name} must be a non-negative integer`);
+  return v;
+}
+
+function envList(env: NodeJS.ProcessEnv | readonly string[]): string[] {
+  if (Array.isArray(env)) {
+    for (const e of env) if (typeof e !== 'string' || e.includes('\0')) throw new TypeError('spawn: env entries must be strings without NUL');
+    return [...env];
+  }
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(env as NodeJS.ProcessEnv)) if (v !== undefined) out.push(`${k}=${v}`);
+  return out;
+}
+
+function stdioFd(spec: StdioSpec, i: number): number {
+  if (spec === 'inherit') return -1;
+  if (spec === 'null') return -2;
+  if (Number.isInteger(spec) && spec >= 0) return spec;
+  throw new TypeError(`spawn: stdio[${i}] must be 'inherit', 'null' or an fd`);
+}
+
+function toRawPlan(plan: SpawnPlan): RawPlan {
+  if (typeof plan.file !== 'string' || plan.file.includes('\0')) throw new TypeError('spawn: file must be a string');
+  const argv = plan.argv ? [...plan.argv] : [plan.file];
+  for (const a of argv) if (typeof a !== 'string' || a.includes('\0')) throw new TypeError('spawn: argv entries must be strings without NUL');
+  const stdio = plan.stdio ?? ['inherit', 'inherit', 'inherit'];
+  if (stdio.length !== 3) throw new TypeError('spawn: stdio must have 3 entries');
+  const nofile = plan.nofile === undefined ? originalNofile : plan.nofile;
+  return {
+    file: plan.file,
+    argv,
+    env: envList(plan.env ?? process.env),
+    path: plan.searchPath ?? null,
+    cwd: plan.cwd ?? null,
+    stdio: [stdioFd(stdio[0], 0), stdioFd(stdio[1], 1), stdioFd(stdio[2], 2)],
+    setsid: plan.setsid === true,
+    pgid: plan.pgid === undefined ? null : checkId('pgid', plan.pgid),
+    nofile: nofile === null || nofile === Infinity ? null : checkId('nofile', nofile),
+    sigmask: (plan.sigmask ?? []).map(signalNumber),
+    uid: checkId('uid', plan.uid),
+    gid: checkId('gid', plan.gid),
+    groups: plan.groups ? plan.groups.map((g) => checkId('groups[]', g) as number) : null,
+  };
+}
+
+// ---------------------------------------------------------------- reaper
+
+/** One reaped child. `code` is set for a normal exit, `signal` for death by signal. */
+export interface Exit {
+  pid: number;
+  code: number | null;
+  signal: string | null;
+  /** the raw wait status, as runit keeps it (wstat) */
+  status: number;
+}
+
+export function decodeStatus(pid: number, status: number): Exit {
+  const term = status & 0x7f;
+  if (term === 0) return { pid, code: (status >> 8) & 0xff, signal: null, status };
+  return { pid, code: null, signal: signalName(term), status };
+}
+
+type ExitListener = (exit: Exit) => void;
+const listeners = new Set<ExitListener>();
+const waiters = new Map<number, (exit: Exit) => void>();
+// Children spawned here and not yet reaped keep the event loop alive.
+const live = new Set<number>();
+let reaperStarted = false;
+
+function dispatch(flat: number[]): void {
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const exit = decodeStatus(flat[i], flat[i + 1]);
+    live.delete(exit.pid);
+    const w = waiters.get(exit.pid);
+    if (w) {
+      waiters.delete(exit.pid);
+      w(exit);
+    }
+    for (const l of listeners) l(exit);
+  }
+  if (live.size === 0) addon.reaperRef(false);
+}
+
+function ensureReaper(): void {
+  if (reaperStarted) return;
+  addon.reaperStart(dispatch);
+  reaperStarted = true;
+  // Children that ended before we listened for SIGCHLD are zombies now; collect them.
+  const early = addon.reapNow();
+  if (early.length > 0) setImmediate(() => dispatch(early));
+}
+
+/** Starts a process; throws a SysError (code ENOENT, EACCES, ENOEXEC, ...) if it could not exec. */
+export function spawn(plan: SpawnPlan): number {
+  const raw = toRawPlan(plan);
+  ensureReaper();
+  const pid = addon.spawn(raw);
+  live.add(pid);
+  addon.reaperRef(true);
+  return pid;
+}
+
+/** Listens to every reaped child (also orphans, when we are a subreaper or PID 1). */
+export function onExit(listener: ExitListener): () => void {
+  ensureReaper();
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Resolves when `pid` (spawned by us, not yet reaped) is reaped. */
+export function waitExit(pid: number): Promise<Exit> {
+  ensureReaper();
+  if (waiters.has(pid)) throw new Error(`waitExit: already waiting for ${pid}`);
+  return new Promise((resolve) => waiters.set(pid, resolve));
+}
+
+/** Starts the reaper without spawning (for a subreaper or PID 1 before its first child). */
+export function startReaper(): void {
+  ensureReaper();
+}
+
+// ---------------------------------------------------------------- syscalls
+
+function checkFd(fd: number): number {
+  if (!Number.isInteger(fd) || fd < 0) throw new TypeError(`invalid fd: ${fd}`);
+  return fd;
+}
+
+function checkInt(name: string, v: number): number {
+  if (!Number.isInteger(v)) throw new TypeError(`${name} must be an integer`);
+  return v;
+}
+
+function checkPath(p: string): string {
+  if (typeof p !== 'string' || p === '' || p.includes('\0')) throw new TypeError('path must be a non-empty string');
+  return p;
+}
+
+function checkLimit(v: number): number {
+  if (v !== Infinity && !(Number.isInteger(v) && v >= 0)) throw new TypeError('rlimit must be a non-negative integer or Infinity');
+  return v;
+}
+
+function checkResource(resource: keyof Rlimits): number {
+  const r = addon.RLIMIT[resource];
+  if (r === undefined) throw new TypeError(`unknown rlimit resource: ${resource}`);
+  return r;
+}
+
+export type LockMode = 'sh' | 'ex' | 'un';
+
+/** flock(2). Non-blocking contention throws code EWOULDBLOCK. */
+export function flock(fd: number, mode: LockMode, nonblocking = false): void {
+  if (mode !== 'sh' && mode !== 'ex' && mode !== 'un') throw new TypeError(`flock: mode must be sh, ex or un`);
+  addon.flock(checkFd(fd), mode, nonblocking);
+}
+
+export function mkfifo(p: string, mode = 0o600): void {
+  addon.mkfifo(checkPath(p), checkInt('mode', mode));
+}
+
+export function kill(pid: number, sig: string | number): void {
+  addon.kill(checkInt('pid', pid), signalNumber(sig));
+}
+
+export function killpg(pgrp: number, sig: string | number): void {
+  addon.killpg(checkInt('pgrp', pgrp), signalNumber(sig));
+}
+
+export function getrlimit(resource: keyof Rlimits): { soft: number; hard: number } {
+  const [soft, hard] = addon.getrlimit(checkResource(resource));
+  return { soft, hard };
+}
+
+export function setrlimit(resource: keyof Rlimits, soft: number, hard: number): void {
+  addon.setrlimit(checkResource(resource), checkLimit(soft), checkLimit(hard));
+}
+
+export function setuid(uid: number): void {
+  addon.setuid(checkId('uid', uid) as number);
+}
+
+export function setgid(gid: number): void {
+  addon.setgid(checkId('gid', gid) as number);
+}
+
+export function setgroups(gids: readonly number[]): void {
+  addon.setgroups(gids.map((g) => checkId('gid', g) as number));
+}
+
+export function initgroups(user: string, gid: number): void {
+  addon.initgroups(checkPath(user), checkId('gid', gid) as number);
+}
+
+export function chroot(dir: string): void {
+  addon.chroot(checkPath(dir));
+}
+
+/** nice(2): adds `inc` to the nice value and returns the new one. */
+export function nice(inc: number): number {
+  return addon.nice(checkInt('inc', inc));
+}
+
+export const PRIO = Object.freeze({ PROCESS: 0, PGRP: 1, USER: 2 });
+
+export function getpriority(which: number, who: number): number {
+  return addon.getpriority(checkInt('which', which), checkInt('who', who));
+}
+
+export function setpriority(which: number, who: number, prio: number): void {
+  addon.setpriority(checkInt('which', which), checkInt('who', who), checkInt('prio', prio));
+}
+
+export function setsid(): number {
+  return addon.setsid();
+}
+
+export function setpgid(pid: number, pgid: number): void {
+  addon.setpgid(checkInt('pid', pid), checkInt('pgid', pgid));
+}
+
+export function getpgid(pid: number): number {
+  return addon.getpgid(checkInt('pid', pid));
+}
+
+/** prctl(PR_SET_CHILD_SUBREAPER): orphans of our descendants get reaped by us. */
+export function setChildSubreaper(on = true): void {
+  addon.setChildSubreaper(on);
+}
+
+/** pidfd_open(2); throws ENOSYS on kernels before 5.3. */
+export function pidfdOpen(pid: number): number {
+  return addon.pidfdOpen(checkInt('pid', pid));
+}
+
+/** pipe2(O_CLOEXEC): [read end, write end], each optionally non-blocking. */
+export function pipe(opts: { nonblockRead?: boolean; nonblockWrite?: boolean } = {}): [number, number] {
+  return addon.pipe(opts.nonblockRead === true, opts.nonblockWrite === true);
+}
+
+export function setNonblock(fd: number, on: boolean): void {
+  addon.setNonblock(checkFd(fd), on);
+}
+
+export function setCloexec(fd: number, on: boolean): void {
+  addon.setCloexec(checkFd(fd), on);
+}
+
+export function getpwnam(name: string): Passwd | null {
+  return addon.getpwnam(checkPath(name));
+}
+
+export function getgrnam(name: string): Group | null {
+  return addon.getgrnam(checkPath(name));
+}
+
+export function getgrouplist(user: string, gid: number): number[] {
+  return addon.getgrouplist(checkPath(user), checkId('gid', gid) as number);
+}
+
+/**
+ * Replaces this process (same pid) with `file`, after clearing O_NONBLOCK on fds
+ * 0-2, resetting every signal disposition and the signal mask, and giving back the
+ * soft NOFILE limit (`opts.nofile`, default `originalNofile`). Returns only by
+ * throwing a SysError, with Node's state intact.
+ */
+export function execInPlace(
+  file: string,
+  argv: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv | readonly string[]; searchPath?: string; nofile?: number | null } = {},
+): never {
+  const args = [...argv];
+  for (const a of args) if (typeof a !== 'string' || a.includes('\0')) throw new TypeError('execInPlace: argv entries must be strings without NUL');
+  const nofile = opts.nofile === undefined ? originalNofile : opts.nofile;
+  if (nofile !== null) {
+    const { soft, hard } = getrlimit('NOFILE');
+    const want = Math.min(nofile, hard);
+    if (soft !== want) setrlimit('NOFILE', want, hard);
+  }
+  return addon.execInPlace(checkPath(file), args, envList(opts.env ?? process.env), opts.searchPath ?? null);
+}

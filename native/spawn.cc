@@ -1,0 +1,222 @@
+// spawn(plan): clone(CLONE_VM|CLONE_VFORK) + execve, like posix_spawn but with the
+// few extra steps a supervisor needs (rlimit restore, uid/gid, close every other fd).
+// The child shares our memory until it execs, so it may only make raw syscalls and
+// touch data prepared here beforehand: no malloc, no locks, no glibc setxid.
+#include "spawn.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "errors.h"
+#include "exec.h"
+
+namespace runitd {
+namespace {
+
+constexpr int kInherit = -1;
+constexpr int kDevNull = -2;
+constexpr size_t kChildStack = 64 * 1024;
+
+struct ChildPlan {
+  const char* file;
+  char* const* argv;
+  char* const* envp;
+  const char* path;  // PATH for the search, or nullptr for no search
+  const char* cwd;   // nullptr: stay
+  int stdio[3];
+  bool setsid;
+  int pgid;  // -1: leave; otherwise setpgid(0, pgid)
+  long nofile;  // -1: leave; otherwise the soft RLIMIT_NOFILE
+  sigset_t mask;
+  long uid, gid;  // -1: leave
+  const gid_t* groups;
+  long ngroups;  // -1: leave
+  // written by the child when it fails, read by the parent after the vfork returns
+  volatile int err;
+  volatile const char* failed;
+};
+
+[[noreturn]] void Fail(ChildPlan* p, const char* what) {
+  p->err = errno;
+  p->failed = what;
+  _exit(127);
+}
+
+int ChildMain(void* arg) {
+  ChildPlan* p = static_cast<ChildPlan*>(arg);
+
+  // Every disposition back to default: Node ignores SIGPIPE and SIGXFSZ, and a
+  // handler of Node's must never run in this half-process. Signals are all
+  // blocked (by the parent) until the final mask is installed below.
+  struct sigaction dfl = {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; sig++) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    sigaction(sig, &dfl, nullptr);
+  }
+
+  if (p->setsid && setsid() < 0) Fail(p, "setsid");
+  if (p->pgid >= 0 && setpgid(0, p->pgid) < 0) Fail(p, "setpgid");
+
+  if (p->nofile >= 0) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != static_cast<rlim_t>(p->nofile)) {
+      rl.rlim_cur = static_cast<rlim_t>(p->nofile);
+      if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max) rl.rlim_cur = rl.rlim_max;
+      if (setrlimit(RLIMIT_NOFILE, &rl) < 0) Fail(p, "setrlimit");
+    }
+  }
+
+  // glibc's setuid & co. broadcast to all threads; here that would hit Node's threads.
+  if (p->ngroups >= 0 && syscall(SYS_setgroups, p->ngroups, p->groups) < 0) Fail(p, "setgroups");
+  if (p->gid >= 0 && syscall(SYS_setgid, p->gid) < 0) Fail(p, "setgid");
+  if (p->uid >= 0 && syscall(SYS_setuid, p->uid) < 0) Fail(p, "setuid");
+
+  // Move every source above 2 first so that a plan like {0: 1, 1: 0} cannot clobber.
+  int moved[3];
+  for (int i = 0; i < 3; i++) {
+    int src = p->stdio[i];
+    if (src == kInherit) {
+      moved[i] = kInherit;
+      continue;
+    }
+    if (src == kDevNull) {
+      src = open("/dev/null", O_RDWR | O_CLOEXEC);
+      if (src < 0) Fail(p, "open");
+      moved[i] = src;  // already >= 3 or about to be replaced: see below
+      if (src <= 2) {
+        int up = fcntl(src, F_DUPFD_CLOEXEC, 3);
+        if (up < 0) Fail(p, "fcntl");
+        moved[i] = up;
+      }
+      continue;
+    }
+    moved[i] = fcntl(src, F_DUPFD_CLOEXEC, 3);
+    if (moved[i] < 0) Fail(p, "dup");
+  }
+  for (int i = 0; i < 3; i++) {
+    if (moved[i] == kInherit) {
+      int flags = fcntl(i, F_GETFD);
+      if (flags >= 0 && (flags & FD_CLOEXEC)) fcntl(i, F_SETFD, flags & ~FD_CLOEXEC);
+      continue;
+    }
+    if (dup2(moved[i], i) < 0) Fail(p, "dup2");
+  }
+
+  if (p->cwd != nullptr && chdir(p->cwd) < 0) Fail(p, "chdir");
+
+  if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
+    // kernels before 5.9: close by hand up to the hard limit
+    struct rlimit rl;
+    long max = (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY)
+                   ? static_cast<long>(rl.rlim_max)
+                   : 65536;
+    for (long fd = 3; fd < max; fd++) close(static_cast<int>(fd));
+  }
+
+  sigprocmask(SIG_SETMASK, &p->mask, nullptr);
+  ExecSearch(p->file, p->argv, p->envp, p->path);
+  Fail(p, "execve");
+}
+
+std::vector<std::string> StringArray(const Napi::Value& v) {
+  std::vector<std::string> out;
+  Napi::Array a = v.As<Napi::Array>();
+  out.reserve(a.Length());
+  for (uint32_t i = 0; i < a.Length(); i++) out.push_back(a.Get(i).As<Napi::String>().Utf8Value());
+  return out;
+}
+
+std::vector<char*> Pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  out.reserve(strings.size() + 1);
+  for (auto& s : strings) out.push_back(&s[0]);
+  out.push_back(nullptr);
+  return out;
+}
+
+long OptionalLong(const Napi::Object& o, const char* key) {
+  Napi::Value v = o.Get(key);
+  return v.IsNumber() ? static_cast<long>(v.As<Napi::Number>().Int64Value()) : -1;
+}
+
+}  // namespace
+
+// The plan arrives validated by lib/native.ts; fields are read without re-checking types.
+Napi::Value Spawn(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = info[0].As<Napi::Object>();
+
+  std::string file = o.Get("file").As<Napi::String>().Utf8Value();
+  std::vector<std::string> argvS = StringArray(o.Get("argv"));
+  std::vector<std::string> envS = StringArray(o.Get("env"));
+  std::vector<char*> argv = Pointers(argvS);
+  std::vector<char*> envp = Pointers(envS);
+  Napi::Value pathV = o.Get("path");
+  std::string path = pathV.IsString() ? pathV.As<Napi::String>().Utf8Value() : std::string();
+  Napi::Value cwdV = o.Get("cwd");
+  std::string cwd = cwdV.IsString() ? cwdV.As<Napi::String>().Utf8Value() : std::string();
+
+  ChildPlan plan = {};
+  plan.file = file.c_str();
+  plan.argv = argv.data();
+  plan.envp = envp.data();
+  plan.path = pathV.IsString() ? path.c_str() : nullptr;
+  plan.cwd = cwdV.IsString() ? cwd.c_str() : nullptr;
+  Napi::Array stdio = o.Get("stdio").As<Napi::Array>();
+  for (uint32_t i = 0; i < 3; i++) plan.stdio[i] = stdio.Get(i).As<Napi::Number>().Int32Value();
+  plan.setsid = o.Get("setsid").ToBoolean().Value();
+  plan.pgid = static_cast<int>(OptionalLong(o, "pgid"));
+  plan.nofile = OptionalLong(o, "nofile");
+  plan.uid = OptionalLong(o, "uid");
+  plan.gid = OptionalLong(o, "gid");
+  std::vector<gid_t> groups;
+  Napi::Value groupsV = o.Get("groups");
+  plan.ngroups = -1;
+  if (groupsV.IsArray()) {
+    Napi::Array g = groupsV.As<Napi::Array>();
+    for (uint32_t i = 0; i < g.Length(); i++) groups.push_back(g.Get(i).As<Napi::Number>().Uint32Value());
+    plan.groups = groups.data();
+    plan.ngroups = static_cast<long>(groups.size());
+  }
+  sigemptyset(&plan.mask);
+  Napi::Value maskV = o.Get("sigmask");
+  if (maskV.IsArray()) {
+    Napi::Array m = maskV.As<Napi::Array>();
+    for (uint32_t i = 0; i < m.Length(); i++) sigaddset(&plan.mask, m.Get(i).As<Napi::Number>().Int32Value());
+  }
+
+  std::vector<char> stack(kChildStack);
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  pid_t pid = clone(ChildMain, stack.data() + stack.size(), CLONE_VM | CLONE_VFORK | SIGCHLD, &plan);
+  int cloneErr = errno;
+  if (pid > 0 && plan.failed != nullptr) {
+    // The child has already _exit()ed; reap it here so no exit event reaches JS
+    // for a process the caller was told never ran.
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+
+  if (pid < 0) ThrowErrno(env, cloneErr, "clone");
+  if (plan.failed != nullptr) {
+    const char* what = const_cast<const char*>(plan.failed);
+    std::string subject = std::string(what) == "chdir" ? cwd : file;
+    ThrowErrno(env, plan.err, what, subject);
+  }
+  return Napi::Number::New(env, pid);
+}
+
+}  // namespace runitd
