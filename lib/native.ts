@@ -225,7 +225,17 @@ function dispatch(flat: number[]): void {
       waiters.delete(exit.pid);
       w(exit);
     }
-    for (const l of listeners) l(exit);
+    for (const l of listeners) {
+      try {
+        l(exit);
+      } catch (err) {
+        // One listener's bug must not cost the others this exit: report it as
+        // the uncaught exception it is, after the whole batch is delivered.
+        process.nextTick(() => {
+          throw err;
+        });
+      }
+    }
   }
   if (live.size === 0) addon.reaperRef(false);
 }

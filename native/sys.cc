@@ -273,10 +273,13 @@ Napi::Value ExecInPlace(const Napi::CallbackInfo& info) {
   envp.push_back(nullptr);
 
   // The new program must not inherit Node's state: libuv may have made the
-  // stdio descriptors non-blocking, and Node ignores SIGPIPE and SIGXFSZ.
+  // stdio descriptors non-blocking or close-on-exec (it reopens ttys that way),
+  // and Node ignores SIGPIPE and SIGXFSZ.
   for (int fd = 0; fd < 3; fd++) {
     int fl = fcntl(fd, F_GETFL);
     if (fl >= 0 && (fl & O_NONBLOCK)) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    int fdfl = fcntl(fd, F_GETFD);
+    if (fdfl >= 0 && (fdfl & FD_CLOEXEC)) fcntl(fd, F_SETFD, fdfl & ~FD_CLOEXEC);
   }
   struct sigaction dfl = {}, saved[NSIG];
   dfl.sa_handler = SIG_DFL;

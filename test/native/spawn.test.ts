@@ -1,0 +1,114 @@
+// spawn(plan): the child starts clean, and exec failures come back as errors.
+import t from 'tap';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import * as path from 'node:path';
+import { spawn, waitExit, pipe, getrlimit } from '../../lib/native';
+import { procStatus, procStat, openFds, procLimit, killPid, tempDir } from '../helpers/proc';
+
+const SLEEP = '/bin/sleep';
+const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures', name);
+
+t.test('a spawned sleep starts with a clean signal state and only fds 0-2', async (t) => {
+  // This test process is Node: it ignores SIGPIPE and SIGXFSZ and holds many fds.
+  t.not(BigInt('0x' + procStatus(process.pid).SigIgn), 0n, 'precondition: Node ignores some signals');
+  const pid = spawn({ file: SLEEP, argv: ['sleep', '60'], stdio: ['null', 'inherit', 'inherit'] });
+  t.teardown(() => killPid(pid));
+  const st = procStatus(pid);
+  t.equal(st.SigIgn, '0000000000000000', 'no ignored signals');
+  t.equal(st.SigBlk, '0000000000000000', 'no blocked signals');
+  t.same(openFds(pid), [0, 1, 2], 'only fds 0, 1, 2');
+  const exit = waitExit(pid);
+  killPid(pid, 'SIGTERM');
+  t.match(await exit, { pid, code: null, signal: 'SIGTERM' });
+});
+
+t.test('the NOFILE soft limit the command was started with is given back', async (t) => {
+  // Node raises its soft limit at start; the bin/ launchers record the original.
+  const out = execFileSync('/bin/sh', ['-c', 'ulimit -Sn 777 && RUNITD_NOFILE_SOFT=$(ulimit -Sn) exec "$0" "$1"', process.execPath, fixture('spawn-limits.js')], { encoding: 'utf8' });
+  const r = JSON.parse(out);
+  t.not(r.ownSoft, 777, 'precondition: Node raised its own soft limit');
+  t.equal(r.childSoft, '777', 'child has the original soft limit');
+  t.equal(r.childHard, String(r.ownHard), 'hard limit untouched');
+  t.equal(r.childEnvHasVar, false, 'RUNITD_NOFILE_SOFT does not leak into the child environment');
+});
+
+t.test('nofile: null keeps our own limit', async (t) => {
+  const pid = spawn({ file: SLEEP, argv: ['sleep', '60'], nofile: null });
+  t.teardown(() => killPid(pid));
+  t.equal(procLimit(pid, 'Max open files').soft, String(getrlimit('NOFILE').soft));
+});
+
+t.test('setsid gives a new session; pgid 0 a new group in our session', async (t) => {
+  const a = spawn({ file: SLEEP, argv: ['sleep', '60'], setsid: true });
+  const b = spawn({ file: SLEEP, argv: ['sleep', '60'], pgid: 0 });
+  const c = spawn({ file: SLEEP, argv: ['sleep', '60'] });
+  t.teardown(() => [a, b, c].forEach((p) => killPid(p)));
+  const me = procStat(process.pid);
+  t.match(procStat(a), { session: a, pgrp: a });
+  t.match(procStat(b), { session: me.session, pgrp: b });
+  t.match(procStat(c), { session: me.session, pgrp: me.pgrp });
+  const d = spawn({ file: SLEEP, argv: ['sleep', '60'], pgid: b });
+  t.teardown(() => killPid(d));
+  t.equal(procStat(d).pgrp, b, 'joins an existing group');
+});
+
+t.test('sigmask blocks exactly the signals asked for (runsv blocks TERM and CHLD for control/X)', async (t) => {
+  const pid = spawn({ file: SLEEP, argv: ['sleep', '60'], sigmask: ['SIGTERM', 'SIGCHLD'] });
+  t.teardown(() => killPid(pid));
+  t.equal(procStatus(pid).SigBlk, '0000000000014000');
+  t.equal(procStatus(pid).SigIgn, '0000000000000000');
+});
+
+t.test('stdio from fds, cwd, argv, env and PATH search', async (t) => {
+  const dir = tempDir(t);
+  const [r, w] = pipe();
+  const out = openSync(path.join(dir, 'out'), 'w');
+  const pid = spawn({
+    file: 'sh',
+    searchPath: '/nonexistent:/usr/bin:/bin',
+    argv: ['sh', '-c', 'read line; echo "$line|$0|$1|$FOO|$(pwd)"; echo err >&2', 'zero', 'one'],
+    env: { FOO: 'bar', PATH: '/usr/bin:/bin' },
+    cwd: dir,
+    stdio: [r, out, out],
+  });
+  closeSync(r);
+  closeSync(out);
+  writeSync(w, 'hello\n');
+  closeSync(w);
+  t.equal((await waitExit(pid)).code, 0);
+  t.equal(readFileSync(path.join(dir, 'out'), 'utf8'), `hello|zero|one|bar|${dir}\nerr\n`);
+});
+
+t.test('exit code 3 and death by SIGKILL are reported', async (t) => {
+  const a = spawn({ file: '/bin/sh', argv: ['sh', '-c', 'exit 3'] });
+  t.match(await waitExit(a), { pid: a, code: 3, signal: null, status: 3 << 8 });
+  const b = spawn({ file: SLEEP, argv: ['sleep', '60'] });
+  const ended = waitExit(b);
+  process.kill(b, 'SIGKILL');
+  t.match(await ended, { pid: b, code: null, signal: 'SIGKILL', status: 9 });
+});
+
+t.test('exec failures throw with the errno name; no child is left behind', async (t) => {
+  const dir = tempDir(t);
+  const notExec = path.join(dir, 'plain');
+  writeFileSync(notExec, '#!/bin/sh\nexit 0\n');
+  chmodSync(notExec, 0o644);
+  const noShebang = path.join(dir, 'garbage');
+  writeFileSync(noShebang, '\x7fELF not really\n');
+  chmodSync(noShebang, 0o755);
+  mkdirSync(path.join(dir, 'adir'));
+  const cases: [string, Record<string, unknown>, string][] = [
+    [path.join(dir, 'missing'), {}, 'ENOENT'],
+    [notExec, {}, 'EACCES'],
+    [noShebang, {}, 'ENOEXEC'],
+    [path.join(dir, 'adir'), {}, 'EACCES'],
+    ['no-such-program-here', { searchPath: '/usr/bin:/bin' }, 'ENOENT'],
+  ];
+  for (const [file, extra, code] of cases) {
+    t.throws(() => spawn({ file, ...extra }), { code, syscall: 'execve' }, `${path.basename(file)}: ${code}`);
+  }
+  t.throws(() => spawn({ file: SLEEP, cwd: path.join(dir, 'nope') }), { code: 'ENOENT', syscall: 'chdir' });
+  t.throws(() => spawn({ file: SLEEP, stdio: [999, 'inherit', 'inherit'] }), { code: 'EBADF' });
+  t.throws(() => spawn({ file: 'x', argv: ['a\0b'] }), TypeError);
+});
