@@ -1,0 +1,465 @@
+// One supervised service folder (./run, and log/run when log/ exists): what one
+// runsv process is in runit, as an object, so one daemon can hold thousands.
+// Events (control bytes, reaped children, throttle timers) go through one queue
+// per service and are handled in order; a slow control/X script delays only its
+// own service. The transitions themselves live in ./machine.ts.
+import { closeSync, constants, promises as fsp, statSync } from 'node:fs';
+import { Socket } from 'node:net';
+import * as path from 'node:path';
+import { errorText } from '../errstr';
+import { Exit, kill, pipe, spawn, SpawnPlan, waitExit } from '../native';
+import { StatusWriter } from '../supervise/publish';
+import { ensureSuperviseDir, openControl, openLock, openOk, SetupError } from '../supervise/setup';
+import { taiNow } from '../tai64';
+import { ownChild } from './children';
+import { DOWN, dueToStart, FINISH, finishArgs, isCommand, newSlot, onControl, onReaped, RUN, Slot, Step } from './machine';
+
+export { SetupError };
+
+export interface SupervisorOptions {
+  /** the service folder */
+  dir: string;
+  /** how messages name it: the argument as given to runsv, or the entry name under runsvdir */
+  name: string;
+  /** receives every message line (no trailing newline), e.g. `runsv x: warning: ...` */
+  report: (line: string) => void;
+  /** the environment children get; default: this process's */
+  env?: NodeJS.ProcessEnv;
+  /** start the service's processes in a new session (runsvdir -P) */
+  setsid?: boolean;
+}
+
+type Which = 'main' | 'log';
+type Event = { kind: 'control'; which: Which; byte: string } | { kind: 'exit'; which: Which; exit: Exit } | { kind: 'tick' };
+
+const nowMs = (): number => performance.now();
+const CONTROL_SIGMASK = ['SIGTERM', 'SIGCHLD'];
+
+/** One side (main or log) of a supervised folder: its state and its files. */
+interface Side {
+  slot: Slot;
+  dir: string;
+  writer: StatusWriter;
+  control?: { read: number; write: number; socket: Socket };
+  ok?: number;
+  lock?: number;
+  timer?: NodeJS.Timeout;
+}
+
+export class Supervisor {
+  readonly name: string;
+  readonly dir: string;
+  /** resolves when the supervisor has exited (x / term() and everything down) */
+  readonly exited: Promise<void>;
+  private resolveExited!: () => void;
+  private readonly report: (line: string) => void;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly setsid: boolean;
+  private main!: Side;
+  private log?: Side;
+  private logPipe?: [number, number];
+  private logClosing = false;
+  private done = false;
+  private readonly queue: Event[] = [];
+  private queueHead = 0;
+  private draining = false;
+
+  private constructor(opts: SupervisorOptions) {
+    this.name = opts.name;
+    this.dir = opts.dir;
+    this.report = opts.report;
+    this.env = opts.env ?? process.env;
+    this.setsid = opts.setsid === true;
+    this.exited = new Promise((r) => (this.resolveExited = r));
+  }
+
+  /** Sets up supervise/ (lock, FIFOs, status) and starts supervising. Throws SetupError on a fatal error. */
+  static async start(opts: SupervisorOptions): Promise<Supervisor> {
+    const sv = new Supervisor(opts);
+    try {
+      await sv.setup();
+    } catch (err) {
+      sv.closeAll();
+      throw err;
+    }
+    sv.enqueue({ kind: 'tick' });
+    return sv;
+  }
+
+  /** SIGTERM for runsv: the same as `x` written to the control FIFO. */
+  term(): void {
+    this.enqueue({ kind: 'control', which: 'main', byte: 'x' });
+  }
+
+  /** For tests and runsvdir: the current state of the main service and its log. */
+  snapshot(): { main: Readonly<Slot>; log?: Readonly<Slot> } {
+    return { main: { ...this.main.slot }, log: this.log ? { ...this.log.slot } : undefined };
+  }
+
+  private fatal(msg: string): string {
+    return `runsv ${this.name}: fatal: ${msg}`;
+  }
+
+  private warn(msg: string): void {
+    this.report(`runsv ${this.name}: warning: ${msg}`);
+  }
+
+  // ------------------------------------------------------------ setup
+
+  private async setup(): Promise<void> {
+    const dir = this.dir;
+    try {
+      if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    } catch (err) {
+      throw new SetupError(`unable to change to directory: ${errorText(err)}`);
+    }
+    const now = taiNow();
+    const t = nowMs();
+    const exists = (p: string): boolean => {
+      try {
+        statSync(p);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const mainSlot = newSlot(false, exists(path.join(dir, 'down')) ? 'down' : 'up', now, t);
+
+    let logSlot: Slot | undefined;
+    const logDir = path.join(dir, 'log');
+    try {
+      if (statSync(logDir).isDirectory()) logSlot = newSlot(true, exists(path.join(logDir, 'down')) ? 'down' : 'up', now, t);
+      else this.warn('./log: not a directory.');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(`unable to stat() ./log: : ${errorText(err)}`);
+    }
+    if (logSlot) {
+      try {
+        this.logPipe = pipe();
+      } catch (err) {
+        throw new SetupError(`unable to create log pipe: ${errorText(err)}`);
+      }
+    }
+
+    const sup = ensureSuperviseDir(dir, './supervise');
+    this.main = { slot: mainSlot, dir: sup, writer: new StatusWriter(sup, 'supervise', (m) => this.warn(m)) };
+    this.main.lock = openLock(sup, 'supervise');
+
+    if (logSlot) {
+      const logSup = ensureSuperviseDir(logDir, './log/supervise');
+      this.log = { slot: logSlot, dir: logSup, writer: new StatusWriter(logSup, 'log/supervise', (m) => this.warn(m)) };
+      this.log.lock = await this.lockLog(logSup);
+    }
+
+    this.openControl(this.main, 'supervise');
+    this.main.writer.publish(mainSlot);
+    if (this.log) {
+      this.openControl(this.log, 'log/supervise');
+      this.log.writer.publish(this.log.slot);
+    }
+    this.main.ok = openOk(sup, 'supervise');
+    if (this.log) this.log.ok = openOk(this.log.dir, 'log/supervise');
+  }
+
+  // runsv waits for log/supervise/lock with a blocking flock; waiting here must
+  // not stop the event loop, so poll for it instead.
+  private async lockLog(logSup: string): Promise<number> {
+    for (;;) {
+      try {
+        return openLock(logSup, 'log/supervise');
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'EWOULDBLOCK') throw err;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  private openControl(side: Side, label: string): void {
+    const fifo = openControl(side.dir, label);
+    const socket = new Socket({ fd: fifo.read, readable: true, writable: false });
+    const which: Which = side === this.main ? 'main' : 'log';
+    socket.on('data', (chunk: Buffer) => {
+      for (let i = 0; i < chunk.length; i++) {
+        const byte = String.fromCharCode(chunk[i]);
+        if (isCommand(byte, which === 'log')) this.enqueue({ kind: 'control', which, byte });
+      }
+    });
+    socket.on('error', (err) => this.warn(`unable to read ${label}/control: ${errorText(err)}`));
+    side.control = { ...fifo, socket };
+  }
+
+  // ------------------------------------------------------------ the event queue
+
+  private enqueue(ev: Event): void {
+    if (this.done) return;
+    this.queue.push(ev);
+    if (!this.draining) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    let handled = 0;
+    while (this.queueHead < this.queue.length && !this.done) {
+      const ev = this.queue[this.queueHead++];
+      try {
+        await this.handle(ev);
+        await this.tick();
+      } catch (err) {
+        // a bug or an unexpected error in one service must not stop its supervision
+        this.warn(`internal error: ${(err as Error).stack ?? String(err)}`);
+      }
+      // let other services and I/O in between long bursts of control bytes
+      if (++handled % 64 === 0) await new Promise((r) => setImmediate(r));
+    }
+    this.queue.splice(0, this.queueHead);
+    this.queueHead = 0;
+    this.draining = false;
+  }
+
+  private side(which: Which): Side {
+    return which === 'log' && this.log ? this.log : this.main;
+  }
+
+  private async handle(ev: Event): Promise<void> {
+    if (ev.kind === 'tick') return;
+    const side = this.side(ev.which);
+    if (ev.kind === 'control') {
+      await this.run(side, onControl(side.slot, ev.byte));
+      return;
+    }
+    const s = side.slot;
+    // a child replaced after `k` (see machine.ts) is reaped as a stranger
+    if (ev.exit.pid !== s.pid) return;
+    const finishUsable = !s.isLog && s.state !== FINISH && (await this.canOpen(path.join(this.dir, 'finish')));
+    await this.run(side, onReaped(s, ev.exit.status, finishUsable, taiNow(), nowMs()));
+  }
+
+  private async run(side: Side, steps: Step[]): Promise<void> {
+    for (const step of steps) {
+      switch (step.do) {
+        case 'publish':
+          side.writer.publish(side.slot);
+          break;
+        case 'start':
+          await this.startRequested(side);
+          break;
+        case 'stop':
+          await this.stop(side);
+          break;
+        case 'signal':
+          if (!(await this.custom(side, step.letter))) this.signal(side.slot, step.sig);
+          break;
+      }
+    }
+  }
+
+  // The top of runsv's loop: start what should run, then see whether to exit.
+  private async tick(): Promise<void> {
+    const t = nowMs();
+    if (this.log && dueToStart(this.log.slot, t)) await this.startLog(this.log);
+    if (dueToStart(this.main.slot, t)) {
+      if (this.main.slot.state === FINISH) await this.startFinish(this.main);
+      else await this.startRun(this.main);
+    }
+    for (const side of [this.log, this.main]) if (side) this.armThrottle(side);
+    this.checkExit();
+  }
+
+  private armThrottle(side: Side): void {
+    const s = side.slot;
+    const wait = s.throttleUntil - nowMs();
+    if (wait <= 0 || side.timer || s.pid !== 0) return;
+    if (!(s.want === 'up' || s.startRequested || s.state === FINISH)) return;
+    side.timer = setTimeout(() => {
+      side.timer = undefined;
+      this.enqueue({ kind: 'tick' });
+    }, Math.ceil(wait));
+  }
+
+  private checkExit(): void {
+    const m = this.main.slot;
+    if (m.want !== 'exit' || m.state !== DOWN) return;
+    if (!this.log || this.log.slot.pid === 0) {
+      this.finish();
+      return;
+    }
+    if (this.logClosing) return;
+    // the log service gets EOF once every writer is gone, then exits by itself
+    this.logClosing = true;
+    this.log.slot.want = 'exit';
+    this.log.writer.publish(this.log.slot);
+    this.closeLogPipe();
+  }
+
+  // ------------------------------------------------------------ processes
+
+  private async startRequested(side: Side): Promise<void> {
+    const s = side.slot;
+    if (nowMs() < s.throttleUntil) {
+      s.startRequested = true;
+      return;
+    }
+    if (s.isLog) await this.startLog(side);
+    else await this.startRun(side);
+  }
+
+  private async startRun(side: Side): Promise<void> {
+    const s = side.slot;
+    if (s.pid) await this.stop(side);
+    await this.custom(side, 'u');
+    s.startRequested = false;
+    this.launch(side, RUN, { file: './run', argv: ['./run'], cwd: this.dir, stdio: ['inherit', this.logPipe ? this.logPipe[1] : 'inherit', 'inherit'] }, './run');
+  }
+
+  private async startFinish(side: Side): Promise<void> {
+    const [code, sig] = finishArgs(side.slot.wstat);
+    this.launch(side, FINISH, { file: './finish', argv: ['./finish', code, sig], cwd: this.dir, stdio: ['inherit', this.logPipe ? this.logPipe[1] : 'inherit', 'inherit'] }, './finish');
+  }
+
+  private async startLog(side: Side): Promise<void> {
+    if (!this.logPipe) return;
+    this.launch(side, RUN, { file: './run', argv: ['./run'], cwd: path.join(this.dir, 'log'), stdio: [this.logPipe[0], 'inherit', 'inherit'] }, 'log/./run');
+  }
+
+  private launch(side: Side, state: typeof RUN | typeof FINISH, plan: SpawnPlan, what: string): void {
+    const s = side.slot;
+    const t = nowMs();
+    if (state === RUN) {
+      s.time = taiNow();
+      s.startedMs = t;
+      s.paused = false;
+    }
+    s.state = state;
+    s.termSent = false;
+    let pid: number;
+    try {
+      pid = spawn({ ...plan, env: this.env, setsid: this.setsid });
+    } catch (err) {
+      // runsv's child prints this and exits 111; treat it as exactly that exit
+      this.report(this.fatal(this.spawnFailure(err, what, side === this.log)));
+      s.pid = -1;
+      this.enqueueExit(side, { pid: -1, code: 111, signal: null, status: 111 << 8 });
+      return;
+    }
+    s.pid = pid;
+    side.writer.publish(s);
+    const which: Which = side === this.log ? 'log' : 'main';
+    ownChild(pid, (exit) => this.enqueue({ kind: 'exit', which, exit }));
+  }
+
+  private enqueueExit(side: Side, exit: Exit): void {
+    this.enqueue({ kind: 'exit', which: side === this.log ? 'log' : 'main', exit });
+  }
+
+  private spawnFailure(err: unknown, what: string, isLog: boolean): string {
+    const syscall = (err as { syscall?: string }).syscall;
+    if (syscall === 'chdir') return `unable to change directory to ./log: ${errorText(err)}`;
+    if (syscall === 'execve') return `unable to start ${what}: ${errorText(err)}`;
+    return `unable to setup filedescriptor for ${isLog ? './log/run' : './run'}: ${errorText(err)}`;
+  }
+
+  private async stop(side: Side): Promise<void> {
+    const s = side.slot;
+    if (s.pid && !(await this.custom(side, 't'))) {
+      this.signal(s, 'SIGTERM');
+      s.termSent = true;
+      side.writer.publish(s);
+    }
+    if (s.want === 'down') {
+      this.signal(s, 'SIGCONT');
+      await this.custom(side, 'd');
+    } else if (s.want === 'exit') {
+      this.signal(s, 'SIGCONT');
+      await this.custom(side, 'x');
+    }
+  }
+
+  private signal(s: Slot, sig: NodeJS.Signals): void {
+    if (s.pid <= 0) return;
+    try {
+      kill(s.pid, sig);
+    } catch {
+      // already gone: its exit is on its way
+    }
+  }
+
+  /** control/<c>: true when it exists, is owner-executable and exits 0 (or dies by a signal). */
+  private async custom(side: Side, letter: string): Promise<boolean> {
+    if (side.slot.isLog) return false;
+    const rel = `control/${letter}`;
+    let mode: number;
+    try {
+      mode = (await fsp.stat(path.join(this.dir, rel))).mode;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(`unable to stat ${rel}: ${errorText(err)}`);
+      return false;
+    }
+    if (!(mode & constants.S_IXUSR)) return false;
+    let pid: number;
+    try {
+      pid = spawn({
+        file: rel,
+        argv: [rel],
+        cwd: this.dir,
+        env: this.env,
+        setsid: this.setsid,
+        stdio: ['inherit', this.logPipe ? this.logPipe[1] : 'inherit', 'inherit'],
+        sigmask: CONTROL_SIGMASK,
+      });
+    } catch (err) {
+      if ((err as { syscall?: string }).syscall === 'execve') this.report(this.fatal(`unable to run control/?: ${errorText(err)}`));
+      else this.warn(`unable to setup stdout for ${rel}: ${errorText(err)}`);
+      return false;
+    }
+    const exit = await waitExit(pid);
+    return exit.status >> 8 === 0;
+  }
+
+  private async canOpen(p: string): Promise<boolean> {
+    try {
+      const fh = await fsp.open(p, constants.O_RDONLY | constants.O_NONBLOCK);
+      await fh.close();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  // ------------------------------------------------------------ the end
+
+  private closeLogPipe(): void {
+    if (!this.logPipe) return;
+    for (const fd of this.logPipe) {
+      try {
+        closeSync(fd);
+      } catch (err) {
+        this.warn(`unable to close logpipe: ${errorText(err)}`);
+      }
+    }
+    this.logPipe = undefined;
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.closeAll();
+    this.resolveExited();
+  }
+
+  private closeAll(): void {
+    for (const side of [this.main, this.log]) {
+      if (!side) continue;
+      if (side.timer) clearTimeout(side.timer);
+      if (side.control) {
+        side.control.socket.destroy();
+        closeSync(side.control.write);
+        side.control = undefined;
+      }
+      for (const key of ['ok', 'lock'] as const) {
+        const fd = side[key];
+        if (fd !== undefined) closeSync(fd);
+        side[key] = undefined;
+      }
+    }
+    this.closeLogPipe();
+  }
+}

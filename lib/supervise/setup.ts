@@ -1,0 +1,111 @@
+// Creating and opening a service's supervise/ folder the way runsv does: the
+// mkdir-or-follow-the-symlink dance, the exclusive lock, and the control/ok FIFOs,
+// held open so the FIFO never reports EOF and clients can tell we are alive.
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readlinkSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { errorText } from '../errstr';
+import { flock, mkfifo } from '../native';
+import { SUPERVISE_FILES } from './status';
+
+/** A fatal setup error; the message is runsv's text after `runsv DIR: fatal: `. */
+export class SetupError extends Error {}
+
+const { O_RDONLY, O_WRONLY, O_NONBLOCK, O_APPEND, O_CREAT } = constants;
+
+/**
+ * mkdir supervise (0700); if that fails and it is a symlink, mkdir its target
+ * (one level, relative to `base`). mkdir errors are never reported: the lock open
+ * that follows reports what is wrong. `label` is './supervise' or './log/supervise'.
+ */
+export function ensureSuperviseDir(base: string, label: string): string {
+  const sup = path.join(base, SUPERVISE_FILES.dir);
+  try {
+    mkdirSync(sup, 0o700);
+    return sup;
+  } catch {
+    // exists already, or cannot be made: see below
+  }
+  let target: string;
+  try {
+    target = readlinkSync(sup);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EINVAL') return sup;
+    throw new SetupError(`unable to readlink ${label}: ${errorText(err)}`);
+  }
+  if (Buffer.byteLength(target) >= 256) throw new SetupError(`unable to readlink ${label}: name too long`);
+  try {
+    mkdirSync(path.resolve(base, target), 0o700);
+  } catch {
+    // as runsv: ignored
+  }
+  return sup;
+}
+
+/** Opens supervise/lock and takes the exclusive lock without waiting. */
+export function openLock(sup: string, label: string): number {
+  const lockPath = path.join(sup, SUPERVISE_FILES.lock);
+  let fd: number;
+  try {
+    fd = openSync(lockPath, O_WRONLY | O_NONBLOCK | O_APPEND | O_CREAT, 0o600);
+  } catch (err) {
+    throw new SetupError(`unable to open ${label}/lock: ${errorText(err)}`);
+  }
+  try {
+    flock(fd, 'ex', true);
+  } catch (err) {
+    closeSync(fd);
+    const e = new SetupError(`unable to lock ${label}/lock: ${errorText(err)}`);
+    (e as SetupError & { code?: string }).code = (err as { code?: string }).code;
+    throw e;
+  }
+  return fd;
+}
+
+export interface ControlFifo {
+  read: number;
+  write: number;
+}
+
+/** mkfifo control (an existing FIFO is reused), then hold a read and a write end. */
+export function openControl(sup: string, label: string): ControlFifo {
+  const p = path.join(sup, SUPERVISE_FILES.control);
+  try {
+    mkfifo(p, 0o600);
+  } catch {
+    // EEXIST, or a failure the stat below reports
+  }
+  let isFifo: boolean;
+  try {
+    isFifo = statSync(p).isFIFO();
+  } catch (err) {
+    throw new SetupError(`unable to stat ${label}/control: ${errorText(err)}`);
+  }
+  if (!isFifo) throw new SetupError(`${label}/control exists but is not a fifo`);
+  let read = -1;
+  try {
+    read = openSync(p, O_RDONLY | O_NONBLOCK);
+    const write = openSync(p, O_WRONLY | O_NONBLOCK);
+    // a FIFO swapped in between stat and open would be caught here
+    if (!fstatSync(read).isFIFO()) throw Object.assign(new Error('not a fifo'), { code: 'EINVAL' });
+    return { read, write };
+  } catch (err) {
+    if (read >= 0) closeSync(read);
+    throw new SetupError(`unable to open ${label}/control: ${errorText(err)}`);
+  }
+}
+
+/** mkfifo ok and hold its read end forever: writers' open() then succeeds. */
+export function openOk(sup: string, label: string): number {
+  const p = path.join(sup, SUPERVISE_FILES.ok);
+  try {
+    mkfifo(p, 0o600);
+  } catch {
+    // EEXIST, or the open below fails
+  }
+  try {
+    return openSync(p, O_RDONLY | O_NONBLOCK);
+  } catch (err) {
+    throw new SetupError(`unable to read ${label}/ok: ${errorText(err)}`);
+  }
+}
