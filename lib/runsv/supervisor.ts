@@ -3,7 +3,7 @@
 // Events (control bytes, reaped children, throttle timers) go through one queue
 // per service and are handled in order; a slow control/X script delays only its
 // own service. The transitions themselves live in ./machine.ts.
-import { closeSync, constants, promises as fsp, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, promises as fsp, statSync } from 'node:fs';
 import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
@@ -27,6 +27,8 @@ export interface SupervisorOptions {
   env?: NodeJS.ProcessEnv;
   /** start the service's processes in a new session (runsvdir -P) */
   setsid?: boolean;
+  /** fd the processes get as stderr (runsvdir's title-log pipe); default: ours */
+  stderr?: number;
 }
 
 type Which = 'main' | 'log';
@@ -49,12 +51,17 @@ interface Side {
 export class Supervisor {
   readonly name: string;
   readonly dir: string;
+  // How the folder is reached: /proc/self/fd/N of a descriptor held open, so a
+  // renamed service folder keeps working, as runsv's chdir into it does.
+  private base: string;
+  private dirFd?: number;
   /** resolves when the supervisor has exited (x / term() and everything down) */
   readonly exited: Promise<void>;
   private resolveExited!: () => void;
   private readonly report: (line: string) => void;
   private readonly env: NodeJS.ProcessEnv;
   private readonly setsid: boolean;
+  private readonly stderr: number | 'inherit';
   private main!: Side;
   private log?: Side;
   private logPipe?: [number, number];
@@ -67,9 +74,11 @@ export class Supervisor {
   private constructor(opts: SupervisorOptions) {
     this.name = opts.name;
     this.dir = opts.dir;
+    this.base = opts.dir;
     this.report = opts.report;
     this.env = opts.env ?? process.env;
     this.setsid = opts.setsid === true;
+    this.stderr = opts.stderr ?? 'inherit';
     this.exited = new Promise((r) => (this.resolveExited = r));
   }
 
@@ -107,12 +116,15 @@ export class Supervisor {
   // ------------------------------------------------------------ setup
 
   private async setup(): Promise<void> {
-    const dir = this.dir;
     try {
-      if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      if (!statSync(this.dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      this.dirFd = openSync(this.dir, constants.O_RDONLY | constants.O_DIRECTORY);
     } catch (err) {
       throw new SetupError(`unable to change to directory: ${errorText(err)}`);
     }
+    const viaFd = `/proc/self/fd/${this.dirFd}`;
+    if (existsSync(viaFd)) this.base = viaFd;
+    const dir = this.base;
     const now = taiNow();
     const t = nowMs();
     const exists = (p: string): boolean => {
@@ -230,7 +242,7 @@ export class Supervisor {
     const s = side.slot;
     // a child replaced after `k` (see machine.ts) is reaped as a stranger
     if (ev.exit.pid !== s.pid) return;
-    const finishUsable = !s.isLog && s.state !== FINISH && (await this.canOpen(path.join(this.dir, 'finish')));
+    const finishUsable = !s.isLog && s.state !== FINISH && (await this.canOpen(path.join(this.base, 'finish')));
     await this.run(side, onReaped(s, ev.exit.status, finishUsable, taiNow(), nowMs()));
   }
 
@@ -308,17 +320,22 @@ export class Supervisor {
     if (s.pid) await this.stop(side);
     await this.custom(side, 'u');
     s.startRequested = false;
-    this.launch(side, RUN, { file: './run', argv: ['./run'], cwd: this.dir, stdio: ['inherit', this.logPipe ? this.logPipe[1] : 'inherit', 'inherit'] }, './run');
+    this.launch(side, RUN, { file: './run', argv: ['./run'], cwd: this.base, stdio: ['inherit', this.out(), this.stderr] }, './run');
   }
 
   private async startFinish(side: Side): Promise<void> {
     const [code, sig] = finishArgs(side.slot.wstat);
-    this.launch(side, FINISH, { file: './finish', argv: ['./finish', code, sig], cwd: this.dir, stdio: ['inherit', this.logPipe ? this.logPipe[1] : 'inherit', 'inherit'] }, './finish');
+    this.launch(side, FINISH, { file: './finish', argv: ['./finish', code, sig], cwd: this.base, stdio: ['inherit', this.out(), this.stderr] }, './finish');
   }
 
   private async startLog(side: Side): Promise<void> {
     if (!this.logPipe) return;
-    this.launch(side, RUN, { file: './run', argv: ['./run'], cwd: path.join(this.dir, 'log'), stdio: [this.logPipe[0], 'inherit', 'inherit'] }, 'log/./run');
+    this.launch(side, RUN, { file: './run', argv: ['./run'], cwd: path.join(this.base, 'log'), stdio: [this.logPipe[0], 'inherit', this.stderr] }, 'log/./run');
+  }
+
+  /** stdout of ./run, ./finish and control scripts: the log pipe when there is a log service */
+  private out(): number | 'inherit' {
+    return this.logPipe ? this.logPipe[1] : 'inherit';
   }
 
   private launch(side: Side, state: typeof RUN | typeof FINISH, plan: SpawnPlan, what: string): void {
@@ -389,7 +406,7 @@ export class Supervisor {
     const rel = `control/${letter}`;
     let mode: number;
     try {
-      mode = (await fsp.stat(path.join(this.dir, rel))).mode;
+      mode = (await fsp.stat(path.join(this.base, rel))).mode;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(`unable to stat ${rel}: ${errorText(err)}`);
       return false;
@@ -400,10 +417,10 @@ export class Supervisor {
       pid = spawn({
         file: rel,
         argv: [rel],
-        cwd: this.dir,
+        cwd: this.base,
         env: this.env,
         setsid: this.setsid,
-        stdio: ['inherit', this.logPipe ? this.logPipe[1] : 'inherit', 'inherit'],
+        stdio: ['inherit', this.out(), this.stderr],
         sigmask: CONTROL_SIGMASK,
       });
     } catch (err) {
@@ -461,5 +478,7 @@ export class Supervisor {
       }
     }
     this.closeLogPipe();
+    if (this.dirFd !== undefined) closeSync(this.dirFd);
+    this.dirFd = undefined;
   }
 }

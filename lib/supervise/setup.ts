@@ -35,7 +35,9 @@ export function ensureSuperviseDir(base: string, label: string): string {
   }
   if (Buffer.byteLength(target) >= 256) throw new SetupError(`unable to readlink ${label}: name too long`);
   try {
-    mkdirSync(path.resolve(base, target), 0o700);
+    // not path.resolve: `..` must be resolved by the kernel from the real folder
+    // (base may be /proc/self/fd/N)
+    mkdirSync(target.startsWith('/') ? target : `${base}/${target}`, 0o700);
   } catch {
     // as runsv: ignored
   }

@@ -1,0 +1,204 @@
+// One daemon for a whole scan folder: a Supervisor object per service folder
+// where runit runs one runsv process each. New and removed folders are noticed
+// at once through fs.watch; runsvdir's once-a-second look at the folder's
+// mtime/inode stays as the fallback (and catches a retargeted symlink).
+import { FSWatcher, promises as fsp, watch } from 'node:fs';
+import * as path from 'node:path';
+import { errorText } from '../errstr';
+import { SetupError, Supervisor } from '../runsv/supervisor';
+import { scanFolder } from './scan';
+
+export interface ScanDirOptions {
+  /** the scan folder, as given (messages use it verbatim) */
+  dir: string;
+  /** -P: every service's processes get a session of their own */
+  newSessions?: boolean;
+  /** receives every message line, runsvdir's and the services' supervisors' */
+  report: (line: string) => void;
+  /** fd given to the services as stderr (the title-log pipe); default: ours */
+  stderr?: number;
+  /** the environment services get; default: this process's */
+  env?: NodeJS.ProcessEnv;
+  /** how often to look at the folder's mtime/inode when no event came (ms) */
+  checkEveryMs?: number;
+}
+
+interface Managed {
+  key: string;
+  name: string;
+  supervisor?: Supervisor;
+  starting: boolean;
+  stopping: boolean;
+}
+
+export class ScanDir {
+  private readonly services = new Map<string, Managed>();
+  private readonly dir: string;
+  private watcher?: FSWatcher;
+  private watchedIno = '';
+  private lastStamp = '';
+  private check = true;
+  private scanning = false;
+  private scanAgain = false;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(private readonly opts: ScanDirOptions) {
+    this.dir = opts.dir;
+  }
+
+  /** Starts watching and supervising; returns after the first scan. */
+  async start(): Promise<void> {
+    await this.tick();
+    const every = this.opts.checkEveryMs ?? 1000;
+    this.timer = setInterval(() => void this.tick(), every);
+  }
+
+  /** The services being supervised now, by name. */
+  list(): { name: string; supervisor?: Supervisor }[] {
+    return [...this.services.values()].filter((m) => !m.stopping).map((m) => ({ name: m.name, supervisor: m.supervisor }));
+  }
+
+  /** Scan now, whatever the folder's mtime says (runsvdir's SIGALRM in Debian). */
+  async forceRescan(): Promise<void> {
+    this.check = true;
+    await this.tick();
+  }
+
+  /** Stops every service as runsv does on TERM, waits for all of them, and stops scanning. */
+  async stopAll(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.watcher?.close();
+    const waits: Promise<void>[] = [];
+    for (const m of this.services.values()) {
+      if (m.supervisor) {
+        m.supervisor.term();
+        waits.push(m.supervisor.exited);
+      }
+    }
+    await Promise.all(waits);
+  }
+
+  private warn(msg: string): void {
+    this.opts.report(`runsvdir ${this.dir}: warning: ${msg}`);
+  }
+
+  // Once a second (and on every watch event): stat the folder, rescan when it changed.
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    if (this.scanning) {
+      this.scanAgain = true;
+      return;
+    }
+    this.scanning = true;
+    try {
+      do {
+        this.scanAgain = false;
+        await this.lookAndScan();
+      } while (this.scanAgain && !this.stopped);
+    } catch (err) {
+      this.warn(`internal error: ${(err as Error).stack ?? String(err)}`);
+    } finally {
+      this.scanning = false;
+    }
+  }
+
+  private async lookAndScan(): Promise<void> {
+    let st;
+    try {
+      st = await fsp.stat(this.dir, { bigint: true });
+    } catch (err) {
+      this.warn(`unable to stat ${this.dir}: ${errorText(err)}`);
+      return;
+    }
+    if (!st.isDirectory()) {
+      this.warn(`unable to change directory to ${this.dir}: ${errorText({ code: 'ENOTDIR' })}`);
+      return;
+    }
+    const ino = `${st.dev}:${st.ino}`;
+    const stamp = `${ino}:${st.mtimeNs}`;
+    if (ino !== this.watchedIno) this.rewatch(ino);
+    if (!this.check && stamp === this.lastStamp) return;
+    this.lastStamp = stamp;
+    this.check = false;
+    await this.scan();
+  }
+
+  private rewatch(ino: string): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+    this.watchedIno = ino;
+    try {
+      this.watcher = watch(this.dir, { persistent: false }, () => {
+        this.check = true;
+        void this.tick();
+      });
+      this.watcher.on('error', () => {
+        // the folder went away or was replaced: the periodic stat takes over
+        this.watcher?.close();
+        this.watcher = undefined;
+        this.watchedIno = '';
+      });
+    } catch {
+      // no inotify (or out of watches): the periodic stat is enough
+    }
+  }
+
+  private async scan(): Promise<void> {
+    const result = await scanFolder(this.dir);
+    for (const w of result.warnings) this.warn(w);
+    if (result.warnings.length) this.check = true;
+    const present = new Set<string>();
+    for (const e of result.entries) {
+      present.add(e.key);
+      let m = this.services.get(e.key);
+      if (!m) {
+        m = { key: e.key, name: e.name, starting: false, stopping: false };
+        this.services.set(e.key, m);
+      }
+      if (!m.supervisor && !m.starting && !m.stopping) void this.startService(m);
+    }
+    if (!result.complete) return;
+    for (const m of this.services.values()) {
+      if (present.has(m.key) || m.stopping) continue;
+      this.removeService(m);
+    }
+  }
+
+  private async startService(m: Managed): Promise<void> {
+    m.starting = true;
+    try {
+      m.supervisor = await Supervisor.start({
+        dir: path.join(this.dir, m.name),
+        name: m.name,
+        report: this.opts.report,
+        setsid: this.opts.newSessions,
+        stderr: this.opts.stderr,
+        env: this.opts.env,
+      });
+      // removed while it was starting up
+      if (this.stopped || m.stopping) m.supervisor.term();
+      const sup = m.supervisor;
+      void sup.exited.then(() => {
+        if (m.supervisor === sup) m.supervisor = undefined;
+        if (m.stopping) this.services.delete(m.key);
+        this.check = true;
+      });
+    } catch (err) {
+      // runit's runsv would print this and exit 111; runsvdir retries it later
+      if (err instanceof SetupError) this.opts.report(`runsv ${m.name}: fatal: ${err.message}`);
+      else this.warn(`unable to start runsv ${m.name}: ${(err as Error).message}`);
+      this.check = true;
+      if (m.stopping) this.services.delete(m.key);
+    } finally {
+      m.starting = false;
+    }
+  }
+
+  private removeService(m: Managed): void {
+    m.stopping = true;
+    if (m.supervisor) m.supervisor.term();
+    else if (!m.starting) this.services.delete(m.key);
+  }
+}

@@ -1,0 +1,134 @@
+// runsvdir: one daemon for a scan folder — scanning, pickup, removal, the title
+// log, -P, signals.
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { alive, procStat, tempDir, waitFor } from '../helpers/proc';
+import { ourBin } from '../helpers/reference';
+import { makeService, observe, waitStatus } from '../runsv/runsv-helpers';
+import { startRunsvdir } from './runsvdir-helpers';
+
+t.test('usage', async (t) => {
+  const r = spawnSync(ourBin('runsvdir'), [], { encoding: 'utf8' });
+  t.equal(r.status, 1);
+  t.equal(r.stderr, `usage: ${ourBin('runsvdir')} [-P] dir\n\n`);
+  const p = spawnSync(ourBin('runsvdir'), ['-P'], { encoding: 'utf8' });
+  t.equal(p.status, 1, '-P alone has no dir');
+});
+
+t.test('which entries are services; new ones picked up at once, removed ones stopped', async (t) => {
+  const root = tempDir(t);
+  const sv = path.join(root, 'sv');
+  mkdirSync(sv);
+  makeService(sv, 'a', { run: 'exec sleep 1000' });
+  makeService(sv, '.hidden', { run: 'exec sleep 1000' });
+  makeService(root, 'ext', { run: 'exec sleep 1000' });
+  symlinkSync(path.join(root, 'ext'), path.join(sv, 'ext'));
+  symlinkSync(path.join(root, 'ext'), path.join(sv, 'ext-again'));
+  symlinkSync(path.join(root, 'missing'), path.join(sv, 'dangling'));
+  writeFileSync(path.join(sv, 'afile'), '');
+  const d = startRunsvdir(t, sv);
+  await waitStatus(path.join(sv, 'a'), (o) => o.state === 1, 'a up');
+  await waitStatus(path.join(root, 'ext'), (o) => o.state === 1, 'ext up through the symlink');
+  t.equal(observe(path.join(sv, '.hidden')), null, 'dot entries are not services');
+  await waitFor(() => d.stderr().includes('unable to stat dangling: file does not exist'), 'dangling warning');
+  t.match(d.stderr(), `runsvdir ${sv}: warning: unable to stat dangling: file does not exist\n`);
+
+  // pickup: no 5-second wait as with runit
+  const t0 = Date.now();
+  makeService(sv, 'b', { run: 'exec sleep 1000' });
+  await waitStatus(path.join(sv, 'b'), (o) => o.state === 1, 'b picked up');
+  t.comment(`pickup latency ${Date.now() - t0} ms`);
+
+  // rename keeps the supervisor; a dot-rename removes the service
+  const b = observe(path.join(sv, 'b'))!;
+  renameSync(path.join(sv, 'b'), path.join(sv, 'b2'));
+  renameSync(path.join(sv, 'a'), path.join(sv, '.a-off'));
+  await waitStatus(path.join(sv, '.a-off'), (o) => o.state === 0 && o.want === 'd', 'a stopped after dot-rename');
+  t.equal(observe(path.join(sv, 'b2'))!.pid, b.pid, 'renamed service keeps its process');
+  t.ok(alive(b.pid));
+  rmSync(path.join(sv, 'ext'));
+  rmSync(path.join(sv, 'ext-again'));
+  await waitStatus(path.join(root, 'ext'), (o) => o.state === 0, 'ext stopped when both links are gone');
+  renameSync(path.join(sv, '.a-off'), path.join(sv, 'a'));
+  await waitStatus(path.join(sv, 'a'), (o) => o.state === 1, 'a back');
+});
+
+t.test('the title log: short LOG disabled with runit warnings; messages rotate into the title', async (t) => {
+  const root = tempDir(t);
+  const sv = path.join(root, 'sv');
+  mkdirSync(sv);
+  makeService(sv, 'noisy', { run: 'echo "noisy says hello" >&2; exec sleep 1000' });
+  const short = startRunsvdir(t, sv, ['log:'], process.env);
+  await waitFor(() => short.stderr().includes('log service disabled'), 'disabled');
+  t.match(short.stderr(), `runsvdir ${sv}: warning: log must have at least seven characters.\nrunsvdir ${sv}: warning: log service disabled.\n`);
+  process.kill(short.pid, 'SIGTERM');
+  await short.exited;
+
+  const dots = 'log: ' + '.'.repeat(60);
+  const d = startRunsvdir(t, sv, [dots]);
+  const cmdline = (): string => readFileSync(`/proc/${d.pid}/cmdline`, 'latin1').replace(/\0+$/, '');
+  await waitFor(() => cmdline().includes('noisy says hello'), 'service stderr in the title');
+  const title = cmdline();
+  t.match(title, new RegExp(`^runsvdir ${sv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} log: \\.+`));
+  t.equal(title.length, `runsvdir ${sv} `.length + dots.length, 'the window keeps its size');
+  t.ok(title.endsWith('noisy says hello\n'), 'newest bytes at the end');
+  t.match(d.stderr(), 'noisy says hello\n', 'and on stderr too');
+});
+
+t.test('-P: every service process leads its own session; without it they share ours', async (t) => {
+  const root = tempDir(t);
+  const sv = path.join(root, 'sv');
+  mkdirSync(sv);
+  makeService(sv, 's', { run: 'exec sleep 1000', log: { run: 'exec cat >/dev/null' } });
+  const d = startRunsvdir(t, sv, ['-P']);
+  const o = await waitStatus(path.join(sv, 's'), (o) => o.state === 1, 'up');
+  const l = await waitStatus(path.join(sv, 's', 'log'), (o) => o.state === 1, 'log up');
+  for (const pid of [o.pid, l.pid]) t.match(procStat(pid), { session: pid, pgrp: pid });
+  process.kill(d.pid, 'SIGTERM');
+  await d.exited;
+
+  const sv2 = path.join(root, 'sv2');
+  mkdirSync(sv2);
+  makeService(sv2, 's', { run: 'exec sleep 1000' });
+  const d2 = startRunsvdir(t, sv2);
+  const o2 = await waitStatus(path.join(sv2, 's'), (o) => o.state === 1, 'up');
+  t.equal(procStat(o2.pid).session, procStat(d2.pid).session, 'same session as the daemon');
+});
+
+t.test('SIGTERM stops every service (log drained) and exits 0; SIGHUP exits 111', async (t) => {
+  const root = tempDir(t);
+  const sv = path.join(root, 'sv');
+  mkdirSync(sv);
+  makeService(sv, 'a', { run: 'echo bye-a; exec sleep 1000', log: { run: 'exec cat > out' } });
+  makeService(sv, 'b', { run: 'exec sleep 1000' });
+  const d = startRunsvdir(t, sv);
+  const a = await waitStatus(path.join(sv, 'a'), (o) => o.state === 1, 'a up');
+  const b = await waitStatus(path.join(sv, 'b'), (o) => o.state === 1, 'b up');
+  await waitFor(() => readFileSync(path.join(sv, 'a', 'log', 'out'), 'utf8') === 'bye-a\n', 'logged');
+  process.kill(d.pid, 'SIGTERM');
+  t.same(await d.exited, { code: 0, signal: null });
+  t.notOk(alive(a.pid));
+  t.notOk(alive(b.pid));
+  t.equal(observe(path.join(sv, 'a'))!.stat, 'down\n');
+  t.equal(observe(path.join(sv, 'a', 'log'))!.state, 0, 'log service ended too');
+
+  const d2 = startRunsvdir(t, sv);
+  const a2 = await waitStatus(path.join(sv, 'a'), (o) => o.state === 1, 'a up again');
+  process.kill(d2.pid, 'SIGHUP');
+  t.same(await d2.exited, { code: 111, signal: null });
+  t.notOk(alive(a2.pid));
+});
+
+t.test('a service whose supervisor ends (sv x) is started again', async (t) => {
+  const root = tempDir(t);
+  const sv = path.join(root, 'sv');
+  mkdirSync(sv);
+  const s = makeService(sv, 's', { run: 'exec sleep 1000' });
+  startRunsvdir(t, sv);
+  const first = await waitStatus(s, (o) => o.state === 1, 'up');
+  const { control } = await import('../runsv/runsv-helpers');
+  control(s, 'x');
+  await waitStatus(s, (o) => o.state === 1 && o.pid !== first.pid, 'restarted by runsvdir', 20000);
+});
