@@ -458,8 +458,12 @@ export class Supervisor {
 
   private finish(): void {
     this.done = true;
-    this.closeAll();
-    this.resolveExited();
+    // The last status (down, want exit) must be on disk before anyone is told,
+    // and before the folder's fd closes: the writes go through /proc/self/fd/N.
+    void Promise.all([this.main.writer.settled(), this.log?.writer.settled()]).then(() => {
+      this.closeAll();
+      this.resolveExited();
+    });
   }
 
   private closeAll(): void {

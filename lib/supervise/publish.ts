@@ -1,8 +1,10 @@
 // Publishing a service's state into supervise/: pid (only when it changed), stat,
 // status, each written to NAME.new then renamed over NAME, as runsv does, so a
-// reader never sees a half-written file. The files are tiny and local; they are
-// written synchronously so two quick updates can never land out of order.
-import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+// reader never sees a half-written file. Writes are asynchronous: on ext4 a
+// rename over a file just written waits for the data to reach the disk, and
+// one daemon serving 1000 services must not stall on that. One write sequence
+// runs at a time per service, and only the newest state is written next.
+import { constants, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
 import { TaiTime } from '../tai64';
@@ -37,6 +39,8 @@ export function statLine(s: ServiceView): string {
 
 export class StatusWriter {
   private lastPid = -1;
+  private latest?: ServiceView;
+  private busy?: Promise<void>;
 
   /**
    * @param dir the supervise folder (a symlink is fine: the OS follows it)
@@ -45,55 +49,72 @@ export class StatusWriter {
    */
   constructor(private readonly dir: string, private readonly label: string, private readonly warn: (msg: string) => void) {}
 
+  /** Queues the state for writing; returns at once. */
   publish(view: ServiceView): void {
     // a negative pid marks a start that failed to exec: there is no process
-    const s = view.pid < 0 ? { ...view, pid: 0 } : view;
+    this.latest = { ...view, pid: Math.max(0, view.pid) };
+    if (!this.busy) this.busy = this.flush();
+  }
+
+  /** Resolves once everything published so far is on disk. */
+  async settled(): Promise<void> {
+    while (this.busy) await this.busy;
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.latest) {
+        const s = this.latest;
+        this.latest = undefined;
+        await this.write(s);
+      }
+    } finally {
+      this.busy = undefined;
+    }
+  }
+
+  private async write(s: ServiceView): Promise<void> {
     if (s.pid !== this.lastPid) {
       // runsv writes pid without checking the write: a full disk leaves it empty
-      if (this.replace(SUPERVISE_FILES.pidNew, SUPERVISE_FILES.pid, s.pid ? `${s.pid}\n` : '', false)) this.lastPid = s.pid;
-      else return;
+      if (!(await this.replace(SUPERVISE_FILES.pidNew, SUPERVISE_FILES.pid, s.pid ? `${s.pid}\n` : '', false))) return;
+      this.lastPid = s.pid;
     }
-    if (!this.replace(SUPERVISE_FILES.statNew, SUPERVISE_FILES.stat, statLine(s), false)) return;
+    if (!(await this.replace(SUPERVISE_FILES.statNew, SUPERVISE_FILES.stat, statLine(s), false))) return;
     const record = encodeStatus({ ...s, want: s.want === 'up' ? 'u' : 'd' });
-    this.replace(SUPERVISE_FILES.statusNew, SUPERVISE_FILES.status, record, true);
+    await this.replace(SUPERVISE_FILES.statusNew, SUPERVISE_FILES.status, record, true);
   }
 
   /** Returns false when the rest of this update must be skipped (runsv's rule). */
-  private replace(tmpName: string, name: string, data: string | Buffer, checked: boolean): boolean {
+  private async replace(tmpName: string, name: string, data: string | Buffer, checked: boolean): Promise<boolean> {
     const tmp = path.join(this.dir, tmpName);
-    let fd: number;
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    let fh: fsp.FileHandle;
     try {
-      fd = openSync(tmp, TRUNC, 0o644);
+      fh = await fsp.open(tmp, TRUNC, 0o644);
     } catch (err) {
       this.warn(`unable to open ${this.label}/${tmpName}: ${errorText(err)}`);
       return false;
     }
+    let written = -1;
+    let failure: unknown;
     try {
-      let n = -1;
-      try {
-        n = writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-      } catch (err) {
-        if (checked) {
-          this.warn(`unable to write ${this.label}/${tmpName}: ${errorText(err)}`);
-          closeSync(fd);
-          fd = -1;
-          try {
-            unlinkSync(tmp);
-          } catch {
-            // nothing more to do; runsv ignores this too
-          }
-          return true;
-        }
-      }
-      if (checked && n >= 0 && n !== Buffer.byteLength(data)) {
-        this.warn(`unable to write ${this.label}/${tmpName}: partial write.`);
-        return true;
-      }
+      written = (await fh.write(bytes)).bytesWritten;
+    } catch (err) {
+      failure = err;
     } finally {
-      if (fd >= 0) closeSync(fd);
+      await fh.close().catch(() => undefined);
+    }
+    if (checked && failure !== undefined) {
+      this.warn(`unable to write ${this.label}/${tmpName}: ${errorText(failure)}`);
+      await fsp.unlink(tmp).catch(() => undefined);
+      return true;
+    }
+    if (checked && written !== bytes.length) {
+      this.warn(`unable to write ${this.label}/${tmpName}: partial write.`);
+      return true;
     }
     try {
-      renameSync(tmp, path.join(this.dir, name));
+      await fsp.rename(tmp, path.join(this.dir, name));
     } catch (err) {
       this.warn(`unable to rename ${tmpName} to ${this.label}/${name}: ${errorText(err)}`);
     }
