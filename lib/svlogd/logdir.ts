@@ -1,0 +1,536 @@
+// One log directory: its lock, config, `current`, rotation, pruning and processor.
+//
+// Lines are accounted for synchronously (size counter, rotation points) while the
+// engine splits its input, so rotations fall on exactly the bytes where runit's
+// would; the bytes themselves are written by an asynchronous worker, in order,
+// one coalesced write per stretch between rotations. Errors are retried after a
+// pause, as runit does, while the backlog makes the engine stop reading input.
+import * as dgram from 'node:dgram';
+import * as path from 'node:path';
+import * as native from '../native';
+import { formatLabel } from '../tai64';
+import { DirConfig, defaultConfig, parseConfig } from './config';
+import { errorCode, errorText } from './errstr';
+import * as io from './fsio';
+import { stampNow } from './stamp';
+
+export type MessageKind = 'warning' | 'pausing' | 'info' | 'fatal';
+
+/** What a directory needs from its engine. */
+export interface DirHost {
+  readonly lineMax: number;
+  readonly verbose: boolean;
+  readonly pauseMs: number;
+  message(kind: MessageKind, text: string): void;
+  /** called when the backlog shrank or the worker went idle */
+  progress(): void;
+}
+
+type Op = { kind: 'write'; data: Buffer } | { kind: 'rotate' };
+
+const STAGE_SIZE = 65536;
+const NL = Buffer.from('\n');
+
+class Stopped extends Error {}
+
+/** Shell glue giving the processor fd 4 = state and fd 5 = newstate, as runit does. */
+const PROCESSOR_WRAPPER = 'exec 4<state 5>newstate || exit 111; exec /bin/sh -c "$1" sh';
+
+export class LogDir {
+  cfg: DirConfig = defaultConfig();
+  /** functional: opened, locked, current open */
+  isOpen = false;
+  /** runit's per-directory match state for the line being processed */
+  match = 0x2b;
+  /** deliberately kept across re-opens: runit's stale "matcherr" quirk */
+  matchErr = 0;
+  /** next time-based rotation (ms since epoch), 0 = none */
+  deadline = 0;
+  /** bytes in `current` once everything queued is written */
+  size = 0;
+  /** bytes queued but not yet written */
+  backlog = 0;
+
+  private lockFd = -1;
+  private curFd = -1;
+  private stage: Buffer = Buffer.allocUnsafe(STAGE_SIZE);
+  private stageLen = 0;
+  private readonly ops: Op[] = [];
+  private working = false;
+  private idleWaiters: (() => void)[] = [];
+  private processing: { u: string; t: string; done: Promise<void> } | null = null;
+  private udp: dgram.Socket | null = null;
+  private stopped = false;
+
+  constructor(
+    /** as given (used in messages) */
+    readonly name: string,
+    /** absolute */
+    readonly dir: string,
+    private readonly host: DirHost,
+  ) {}
+
+  private file(name: string): string {
+    return path.join(this.dir, name);
+  }
+
+  private warn2(msg: string, err: unknown): void {
+    this.host.message('warning', `${msg}: ${this.name}: ${errorText(err)}`);
+  }
+
+  private info(text: string): void {
+    if (this.host.verbose) this.host.message('info', text);
+  }
+
+  /** Runs `fn` until it succeeds, printing runit's "pausing" message between tries. */
+  private async retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    for (;;) {
+      if (this.stopped) throw new Stopped();
+      try {
+        return await fn();
+      } catch (err) {
+        if (err instanceof Stopped) throw err;
+        this.host.message('pausing', `${what}: ${this.name}: ${errorText(err)}`);
+        await io.sleep(this.host.pauseMs);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ open / close
+
+  /** runit's logdir_open; false (after a warning) if the directory is not usable. */
+  async open(): Promise<boolean> {
+    this.cfg = defaultConfig();
+    this.match = 0x2b;
+    let st;
+    try {
+      st = await io.stat(this.dir);
+    } catch (err) {
+      this.warn2('unable to open log directory', err);
+      return false;
+    }
+    if (!st.isDirectory()) {
+      this.warn2('unable to change directory', { code: 'ENOTDIR' });
+      return false;
+    }
+    try {
+      this.lockFd = await io.open(this.file('lock'), io.O_APPEND_NEW, 0o600);
+      native.flock(this.lockFd, 'ex', true);
+    } catch (err) {
+      this.warn2('unable to lock directory', err);
+      await this.releaseLock();
+      return false;
+    }
+    let text: Buffer | null = null;
+    try {
+      text = await io.readFile(this.file('config'));
+      this.info(`read: ${this.name}/config`);
+    } catch (err) {
+      if (errorCode(err) !== 'ENOENT') this.warn2('unable to read config', err);
+    }
+    if (text) this.cfg = parseConfig(text, (m) => this.host.message('warning', m));
+    this.deadline = this.cfg.tMax > 0 ? Date.now() + this.cfg.tMax * 1000 : 0;
+
+    let fresh = true;
+    this.size = 0;
+    try {
+      const cur = await io.stat(this.file('current'));
+      if (cur.size > 0 && (cur.mode & 0o100) === 0) {
+        // left by a svlogd that did not close cleanly: keep it as unprocessed
+        const name = await this.freshName('.u');
+        await this.retry('unable to rename current', () => io.rename(this.file('current'), this.file(name)));
+        await this.prune();
+      } else {
+        this.size = cur.size;
+        fresh = false;
+      }
+    } catch (err) {
+      if (errorCode(err) !== 'ENOENT') {
+        this.warn2('unable to stat current', err);
+        await this.releaseLock();
+        return false;
+      }
+    }
+    try {
+      this.curFd = await this.retry('unable to open current', () => io.open(this.file('current'), io.O_APPEND_NEW, 0o600));
+      await this.retry('unable to set mode of current', () => io.fchmod(this.curFd, 0o644));
+    } catch {
+      await this.releaseLock();
+      return false;
+    }
+    this.info(`${fresh ? 'new' : 'append'}: ${this.name}/current`);
+    this.isOpen = true;
+    return true;
+  }
+
+  private async releaseLock(): Promise<void> {
+    if (this.curFd >= 0) await io.close(this.curFd);
+    this.curFd = -1;
+    if (this.lockFd >= 0) await io.close(this.lockFd);
+    this.lockFd = -1;
+  }
+
+  /** Writes everything queued, then fsync, mark complete (0744), close, unlock. */
+  async close(): Promise<void> {
+    if (!this.isOpen) return;
+    this.flush();
+    await this.idle();
+    this.isOpen = false;
+    this.info(`close: ${this.name}`);
+    try {
+      await this.retry('unable to fsync current logfile', () => io.fsync(this.curFd));
+      await this.retry('unable to set mode of current', () => io.fchmod(this.curFd, 0o744));
+    } catch {
+      // stopped
+    }
+    await this.releaseLock();
+    this.udp?.close();
+    this.udp = null;
+  }
+
+  /** Waits for a running processor (exit waits for them, as runit does). */
+  async waitProcessor(): Promise<void> {
+    while (this.processing) await this.processing.done;
+  }
+
+  /** Gives up every retry loop and closes the fds at once (engine destroyed). */
+  async abort(): Promise<void> {
+    this.stopped = true;
+    this.isOpen = false;
+    this.ops.length = 0;
+    this.backlog = 0;
+    await this.releaseLock();
+    this.udp?.close();
+    this.udp = null;
+  }
+
+  // ------------------------------------------------------------ line output
+
+  /** Appends bytes of a line, rotating first wherever `s` says the file is full. */
+  append(src: Buffer, start: number, end: number): void {
+    const max = this.cfg.sizeMax;
+    while (start < end) {
+      if (max > 0 && this.size >= max) this.rotate();
+      let w = end - start;
+      if (max > 0 && w > max - this.size) w = max - this.size;
+      this.put(src, start, start + w);
+      this.size += w;
+      start += w;
+    }
+  }
+
+  /** Stamp, prefix and (part of) a line; in the common case no rotation falls inside. */
+  appendParts(stamp: Buffer | null, prefix: Buffer | null, src: Buffer, start: number, end: number): void {
+    const total = (stamp === null ? 0 : stamp.length) + (prefix === null ? 0 : prefix.length) + (end - start);
+    const max = this.cfg.sizeMax;
+    if (max === 0 || this.size + total <= max) {
+      if (this.stageLen + total > this.stage.length) {
+        this.pushStage();
+        if (total > this.stage.length) this.stage = Buffer.allocUnsafe(total);
+      }
+      const st = this.stage;
+      let p = this.stageLen;
+      if (stamp !== null) p += stamp.copy(st, p);
+      if (prefix !== null) p += prefix.copy(st, p);
+      const n = end - start;
+      if (n < 32) for (let i = start; i < end; i++) st[p++] = src[i];
+      else p += src.copy(st, p, start, end);
+      this.stageLen = p;
+      this.size += total;
+      return;
+    }
+    if (stamp !== null) this.append(stamp, 0, stamp.length);
+    if (prefix !== null) this.append(prefix, 0, prefix.length);
+    this.append(src, start, end);
+  }
+
+  /** Ends a line: the newline, then runit's "soft" rotation check. */
+  endLine(): void {
+    const max = this.cfg.sizeMax;
+    if ((max === 0 || this.size < max) && this.stageLen < this.stage.length) {
+      this.stage[this.stageLen++] = 10;
+      this.size++;
+    } else this.append(NL, 0, 1);
+    // runit subtracts unsigned: with s < len the soft limit never fires
+    if (max > 0 && max >= this.host.lineMax && this.size >= max - this.host.lineMax) this.rotate();
+  }
+
+  private put(src: Buffer, start: number, end: number): void {
+    const n = end - start;
+    if (this.stageLen + n > this.stage.length) {
+      this.pushStage();
+      if (n > this.stage.length) this.stage = Buffer.allocUnsafe(n);
+    }
+    this.stageLen += src.copy(this.stage, this.stageLen, start, end);
+  }
+
+  private pushStage(): void {
+    if (this.stageLen === 0) return;
+    const data = this.stage.subarray(0, this.stageLen);
+    this.ops.push({ kind: 'write', data });
+    this.backlog += data.length;
+    this.stage = Buffer.allocUnsafe(STAGE_SIZE);
+    this.stageLen = 0;
+  }
+
+  /** Queues a rotation at this point of the byte stream, if `current` is not empty. */
+  rotate(): void {
+    if (this.size === 0) return;
+    this.pushStage();
+    this.ops.push({ kind: 'rotate' });
+    this.size = 0;
+  }
+
+  /** Hands everything staged to the writer. */
+  flush(): void {
+    this.pushStage();
+    if (!this.working && this.ops.length > 0) void this.work();
+  }
+
+  idle(): Promise<void> {
+    if (!this.working && this.ops.length === 0) return Promise.resolve();
+    return new Promise((res) => this.idleWaiters.push(res));
+  }
+
+  sendUdp(packet: Buffer): void {
+    const addr = this.cfg.udp;
+    if (!addr) return;
+    if (!this.udp) {
+      try {
+        this.udp = dgram.createSocket('udp4');
+        this.udp.unref();
+        this.udp.on('error', () => {});
+      } catch {
+        this.udpTrouble('warning: no udp socket available: ', packet);
+        return;
+      }
+    }
+    this.udp.send(packet, addr.port, addr.host, (err) => {
+      if (err) this.udpTrouble('warning: failure sending through udp: ', packet);
+    });
+  }
+
+  private udpTrouble(what: string, packet: Buffer): void {
+    if (!this.isOpen) return;
+    const b = Buffer.from(what);
+    this.append(b, 0, b.length);
+    this.append(packet, 0, packet.length);
+    this.flush();
+    this.host.progress();
+  }
+
+  // ------------------------------------------------------------ the writer
+
+  private async work(): Promise<void> {
+    this.working = true;
+    try {
+      while (this.ops.length > 0) {
+        const op = this.ops[0];
+        if (op.kind === 'write') {
+          await this.writeAll(op.data);
+          this.backlog -= op.data.length;
+        } else {
+          await this.rotateFile();
+        }
+        this.ops.shift();
+        this.host.progress();
+      }
+    } catch (err) {
+      if (!(err instanceof Stopped)) this.host.message('warning', `unexpected: ${this.name}: ${String(err)}`);
+    } finally {
+      this.working = false;
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const f of w) f();
+      this.host.progress();
+    }
+  }
+
+  private async writeAll(data: Buffer): Promise<void> {
+    let off = 0;
+    while (off < data.length) {
+      if (this.stopped) throw new Stopped();
+      try {
+        off += await io.write(this.curFd, data, off, data.length - off);
+      } catch (err) {
+        if (errorCode(err) === 'ENOSPC' && this.cfg.nMin < this.cfg.nMax && (await this.deleteForSpace())) continue;
+        this.host.message('pausing', `unable to write to current: ${this.name}: ${errorText(err)}`);
+        await io.sleep(this.host.pauseMs);
+      }
+    }
+  }
+
+  /** Full disk with N < n: delete the oldest old file if more than N are left. */
+  private async deleteForSpace(): Promise<boolean> {
+    let names: string[];
+    try {
+      names = await io.readdir(this.dir);
+    } catch (err) {
+      this.warn2('unable to read directory, want remove old logfile', err);
+      return false;
+    }
+    let count = 0;
+    let oldest: string | null = null;
+    for (const n of names) {
+      if (n.length !== 27 || n[0] !== '@') continue;
+      count++;
+      if (n === this.processing?.u || n === this.processing?.t) continue;
+      if (oldest === null || n < oldest) oldest = n;
+    }
+    if (count <= this.cfg.nMin || oldest === null) return false;
+    this.host.message('warning', `out of disk space, delete: ${this.name}/${oldest}`);
+    try {
+      await io.unlink(this.file(oldest));
+      return true;
+    } catch (err) {
+      this.warn2('unable to unlink oldest logfile', err);
+      return false;
+    }
+  }
+
+  private async freshName(ext: '.s' | '.u'): Promise<string> {
+    for (;;) {
+      const name = formatLabel(stampNow()) + ext;
+      if (!(await io.exists(this.file(name)))) return name;
+    }
+  }
+
+  /** runit's rotate(): close `current` as complete, rename it, start a new one. */
+  private async rotateFile(): Promise<void> {
+    await this.waitProcessor();
+    const processor = this.cfg.processor;
+    const name = await this.freshName(processor ? '.u' : '.s');
+    const fd = this.curFd;
+    const st = await io.fstat(fd).catch(() => null);
+    await this.retry('unable to fsync current logfile', () => io.fsync(fd));
+    await this.retry('unable to set mode of current', () => io.fchmod(fd, 0o744));
+    await io.close(fd);
+    this.curFd = -1;
+    this.info(`rename: ${this.name}/current ${name} ${st ? st.size : 0}`);
+    // runit retries forever here; when `current` was removed behind our back that
+    // never succeeds, so go on with a new file instead of stalling the log.
+    await this.retry('unable to rename current', () =>
+      io.rename(this.file('current'), this.file(name)).catch((err) => {
+        if (errorCode(err) === 'ENOENT') this.warn2('unable to rename current', err);
+        else throw err;
+      }),
+    );
+    this.curFd = await this.retry('unable to create new current', () => io.open(this.file('current'), io.O_APPEND_NEW, 0o600));
+    await this.retry('unable to set mode of current', () => io.fchmod(this.curFd, 0o644));
+    await this.prune();
+    if (processor) this.startProcessor(name, processor);
+  }
+
+  /** runit's rmoldest(): drop processor leftovers, delete the oldest beyond n. */
+  private async prune(): Promise<void> {
+    let names: string[];
+    try {
+      names = await io.readdir(this.dir);
+    } catch (err) {
+      this.warn2('unable to read directory', err);
+      return;
+    }
+    let count = 0;
+    let oldest: string | null = null;
+    for (const n of names) {
+      if (n.length !== 27 || n[0] !== '@') continue;
+      if (n.endsWith('t')) {
+        if (n === this.processing?.t) continue;
+        try {
+          await io.unlink(this.file(n));
+        } catch (err) {
+          this.host.message('warning', `unable to unlink processor leftover: ${n}: ${errorText(err)}`);
+        }
+        continue;
+      }
+      count++;
+      // runit 2.3.0: never the file a processor is working on
+      if (n === this.processing?.u) continue;
+      if (oldest === null || n < oldest) oldest = n;
+    }
+    if (this.cfg.nMax > 0 && count > this.cfg.nMax && oldest !== null) {
+      this.info(`delete: ${this.name}/${oldest}`);
+      try {
+        await io.unlink(this.file(oldest));
+      } catch (err) {
+        this.warn2('unable to unlink oldest logfile', err);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ processor
+
+  private startProcessor(u: string, command: string): void {
+    const base = u.slice(0, -2);
+    const t = base + '.t';
+    const entry = { u, t, done: Promise.resolve() };
+    this.processing = entry;
+    entry.done = this.runProcessor(base, command)
+      .catch(() => {
+        // stopped
+      })
+      .finally(() => {
+        if (this.processing === entry) this.processing = null;
+      });
+  }
+
+  private async runProcessor(base: string, command: string): Promise<void> {
+    const u = base + '.u';
+    const t = base + '.t';
+    const s = base + '.s';
+    this.info(`processing: ${this.name}/${u}`);
+    for (;;) {
+      if (this.stopped) return;
+      // registered right after spawn, before any await, or a fast exit is missed
+      let exited: Promise<native.Exit> | null = null;
+      const fds: number[] = [];
+      try {
+        let step = 'unable to open input for processor';
+        try {
+          fds.push(await io.open(this.file(u), io.O_READ | io.O_NOFOLLOW));
+          step = 'unable to open output for processor';
+          fds.push(await io.open(this.file(t), io.O_TRUNC_NEW, 0o644));
+          step = 'unable to create empty state for processor';
+          await io.close(await io.open(this.file('state'), io.O_APPEND_NEW, 0o644));
+        } catch (err) {
+          this.warn2(step, err);
+          if (errorCode(err) === 'ENOENT' && step === 'unable to open input for processor') return;
+          await io.sleep(this.host.pauseMs);
+          continue;
+        }
+        try {
+          const pid = native.spawn({
+            file: '/bin/sh',
+            argv: ['sh', '-c', PROCESSOR_WRAPPER, 'sh', command],
+            cwd: this.dir,
+            stdio: [fds[0], fds[1], 'inherit'],
+            sigmask: ['SIGCHLD'],
+          });
+          exited = native.waitExit(pid);
+        } catch (err) {
+          this.host.message('pausing', `unable to fork for processor: ${this.name}: ${errorText(err)}`);
+          await io.sleep(this.host.pauseMs);
+          continue;
+        }
+      } finally {
+        for (const fd of fds) await io.close(fd);
+      }
+      const exit = await (exited as Promise<native.Exit>);
+      if (exit.status >> 8 !== 0) {
+        this.host.message('warning', `processor failed, restart: ${this.name}`);
+        await io.unlink(this.file(t)).catch(() => {});
+        continue;
+      }
+      break;
+    }
+    await this.retry('unable to rename processed', () => io.rename(this.file(t), this.file(s)));
+    await this.retry('unable to set mode of processed', () => io.chmod(this.file(s), 0o744));
+    try {
+      await io.unlink(this.file(u));
+    } catch {
+      this.host.message('warning', `unable to unlink: ${this.name}/${u}`);
+    }
+    await this.retry('unable to rename state', () => io.rename(this.file('newstate'), this.file('state')));
+    this.info(`processed: ${this.name}/${s}`);
+  }
+}
