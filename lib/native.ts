@@ -54,6 +54,7 @@ interface Addon {
   setChildSubreaper(on: boolean): void;
   pidfdOpen(pid: number): number;
   pipe(nonblockRead: boolean, nonblockWrite: boolean): [number, number];
+  dup(fd: number): number;
   setNonblock(fd: number, on: boolean): void;
   setCloexec(fd: number, on: boolean): void;
   getpwnam(name: string): Passwd | null;
@@ -395,6 +396,11 @@ export function pidfdOpen(pid: number): number {
 /** pipe2(O_CLOEXEC): [read end, write end], each optionally non-blocking. */
 export function pipe(opts: { nonblockRead?: boolean; nonblockWrite?: boolean } = {}): [number, number] {
   return addon.pipe(opts.nonblockRead === true, opts.nonblockWrite === true);
+}
+
+/** A second close-on-exec fd for the same open file (F_DUPFD_CLOEXEC). */
+export function dup(fd: number): number {
+  return addon.dup(checkFd(fd));
 }
 
 export function setNonblock(fd: number, on: boolean): void {

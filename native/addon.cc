@@ -54,6 +54,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper, "setChildSubreaper"));
   exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen, "pidfdOpen"));
   exports.Set("pipe", Napi::Function::New(env, Pipe, "pipe"));
+  exports.Set("dup", Napi::Function::New(env, Dup, "dup"));
   exports.Set("setNonblock", Napi::Function::New(env, SetNonblock, "setNonblock"));
   exports.Set("setCloexec", Napi::Function::New(env, SetCloexec, "setCloexec"));
   exports.Set("getpwnam", Napi::Function::New(env, Getpwnam, "getpwnam"));

@@ -195,6 +195,13 @@ Napi::Value Pipe(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// dup(fd) -> a new close-on-exec fd for the same open file description
+Napi::Value Dup(const Napi::CallbackInfo& info) {
+  int fd = fcntl(Int(info, 0), F_DUPFD_CLOEXEC, 3);
+  if (fd < 0) ThrowErrno(info.Env(), errno, "dup");
+  return Napi::Number::New(info.Env(), fd);
+}
+
 Napi::Value SetNonblock(const Napi::CallbackInfo& info) {
   int fd = Int(info, 0);
   int fl = fcntl(fd, F_GETFL);

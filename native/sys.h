@@ -24,6 +24,7 @@ Napi::Value Getpgid(const Napi::CallbackInfo& info);
 Napi::Value SetChildSubreaper(const Napi::CallbackInfo& info);
 Napi::Value PidfdOpen(const Napi::CallbackInfo& info);
 Napi::Value Pipe(const Napi::CallbackInfo& info);
+Napi::Value Dup(const Napi::CallbackInfo& info);
 Napi::Value SetNonblock(const Napi::CallbackInfo& info);
 Napi::Value SetCloexec(const Napi::CallbackInfo& info);
 Napi::Value Getpwnam(const Napi::CallbackInfo& info);

@@ -36,7 +36,10 @@ async function main(): Promise<number> {
   for (const sig of ['SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM'] as const) process.on(sig, () => undefined);
 
   try {
-    supervisor = await Supervisor.start({ dir, name: dir, report: say });
+    // RUNITD_INLINE_LOGS=no: every log/run is started as a process, as runit does
+    const inlineLogs = process.env.RUNITD_INLINE_LOGS !== 'no';
+    delete process.env.RUNITD_INLINE_LOGS;
+    supervisor = await Supervisor.start({ dir, name: dir, report: say, inlineLogs });
   } catch (err) {
     if (err instanceof SetupError) {
       say(`runsv ${dir}: fatal: ${err.message}`);

@@ -82,8 +82,11 @@ async function main(): Promise<void> {
     }
   }
 
+  // RUNITD_INLINE_LOGS=no: every log/run is started as a process, as runit does
+  const inlineLogs = process.env.RUNITD_INLINE_LOGS !== 'no';
+  delete process.env.RUNITD_INLINE_LOGS;
   const env = { ...process.env };
-  const scandir = new ScanDir({ dir, newSessions: args.newSessions, report, stderr: stderrPipe, env });
+  const scandir = new ScanDir({ dir, newSessions: args.newSessions, report, stderr: stderrPipe, env, inlineLogs });
 
   process.on('uncaughtException', (err) => {
     // one service's trouble must never take the others down with the daemon

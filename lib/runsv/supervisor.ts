@@ -7,11 +7,13 @@ import { closeSync, constants, existsSync, openSync, promises as fsp, statSync }
 import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
-import { Exit, kill, pipe, spawn, SpawnPlan, waitExit } from '../native';
+import { dup, Exit, getgrnam, getpwnam, kill, pipe, setNonblock, spawn, SpawnPlan, waitExit } from '../native';
+import { LogEngine } from '../svlogd/engine';
 import { StatusWriter } from '../supervise/publish';
 import { ensureSuperviseDir, openControl, openLock, openOk, SetupError } from '../supervise/setup';
 import { taiNow } from '../tai64';
 import { ownChild } from './children';
+import { InlineLog, parseInlineLog } from './inline-log';
 import { DOWN, dueToStart, FINISH, finishArgs, isCommand, newSlot, onControl, onReaped, RUN, Slot, Step } from './machine';
 
 export { SetupError };
@@ -29,12 +31,29 @@ export interface SupervisorOptions {
   setsid?: boolean;
   /** fd the processes get as stderr (runsvdir's title-log pipe); default: ours */
   stderr?: number;
+  /** run canonical `exec svlogd ...` log services in this process (default true) */
+  inlineLogs?: boolean;
 }
 
 type Which = 'main' | 'log';
 type Event = { kind: 'control'; which: Which; byte: string } | { kind: 'exit'; which: Which; exit: Exit } | { kind: 'tick' };
 
 const nowMs = (): number => performance.now();
+// The pid an in-process log engine has in the slot. It is published as 0: there
+// is no process of its own to signal (a `kill` of the daemon's pid would hit
+// every service), so sv is the way to talk to it.
+const INLINE_PID = -2;
+
+/** uid/gid for chpst -u's `user[:group...]` argument. */
+function ownerOf(spec: string): { uid: number; gid: number } {
+  const [userName, groupName] = spec.split(':');
+  const pw = getpwnam(userName);
+  if (!pw) throw new Error(`unknown user: ${userName}`);
+  if (!groupName) return { uid: pw.uid, gid: pw.gid };
+  const gr = getgrnam(groupName);
+  if (!gr) throw new Error(`unknown group: ${groupName}`);
+  return { uid: pw.uid, gid: gr.gid };
+}
 const CONTROL_SIGMASK = ['SIGTERM', 'SIGCHLD'];
 
 /** One side (main or log) of a supervised folder: its state and its files. */
@@ -62,6 +81,8 @@ export class Supervisor {
   private readonly env: NodeJS.ProcessEnv;
   private readonly setsid: boolean;
   private readonly stderr: number | 'inherit';
+  private readonly inlineLogs: boolean;
+  private inlineLog?: LogEngine;
   private main!: Side;
   private log?: Side;
   private logPipe?: [number, number];
@@ -79,6 +100,7 @@ export class Supervisor {
     this.env = opts.env ?? process.env;
     this.setsid = opts.setsid === true;
     this.stderr = opts.stderr ?? 'inherit';
+    this.inlineLogs = opts.inlineLogs !== false;
     this.exited = new Promise((r) => (this.resolveExited = r));
   }
 
@@ -164,10 +186,10 @@ export class Supervisor {
     }
 
     this.openControl(this.main, 'supervise');
-    this.main.writer.publish(mainSlot);
+    this.publish(this.main);
     if (this.log) {
       this.openControl(this.log, 'log/supervise');
-      this.log.writer.publish(this.log.slot);
+      this.publish(this.log);
     }
     this.main.ok = openOk(sup, 'supervise');
     if (this.log) this.log.ok = openOk(this.log.dir, 'log/supervise');
@@ -246,11 +268,19 @@ export class Supervisor {
     await this.run(side, onReaped(s, ev.exit.status, finishUsable, taiNow(), nowMs()));
   }
 
+  private publish(side: Side): void {
+    const s = side.slot;
+    // An in-process logger shows the daemon's pid in status (sv and svstat print
+    // it), but the pid file stays empty: `kill $(cat log/supervise/pid)`, meant
+    // for a svlogd process, must not signal the daemon and with it every service.
+    side.writer.publish(s.pid === INLINE_PID ? { ...s, pid: process.pid, pidFile: 0 } : s);
+  }
+
   private async run(side: Side, steps: Step[]): Promise<void> {
     for (const step of steps) {
       switch (step.do) {
         case 'publish':
-          side.writer.publish(side.slot);
+          this.publish(side);
           break;
         case 'start':
           await this.startRequested(side);
@@ -299,7 +329,7 @@ export class Supervisor {
     // the log service gets EOF once every writer is gone, then exits by itself
     this.logClosing = true;
     this.log.slot.want = 'exit';
-    this.log.writer.publish(this.log.slot);
+    this.publish(this.log);
     this.closeLogPipe();
   }
 
@@ -330,7 +360,78 @@ export class Supervisor {
 
   private async startLog(side: Side): Promise<void> {
     if (!this.logPipe) return;
+    const inline = this.inlineLogs ? await this.readInlineLog() : null;
+    if (inline && this.logPipe) {
+      this.startInlineLog(side, inline.plan, inline.cwd);
+      return;
+    }
+    if (!this.logPipe) return;
+    // an in-process engine before may have left the shared read end non-blocking
+    setNonblock(this.logPipe[0], false);
     this.launch(side, RUN, { file: './run', argv: ['./run'], cwd: path.join(this.base, 'log'), stdio: [this.logPipe[0], 'inherit', this.stderr] }, 'log/./run');
+  }
+
+  // log/run is read at every start, as runsv execs it anew every time.
+  private async readInlineLog(): Promise<{ plan: InlineLog; cwd: string } | null> {
+    const logDir = path.join(this.base, 'log');
+    try {
+      const flag = await fsp.readFile(path.join(logDir, 'inline'), 'latin1').catch(() => '');
+      if (flag.trim() === 'no') return null;
+      const run = path.join(logDir, 'run');
+      const st = await fsp.stat(run);
+      if (!st.isFile() || !(st.mode & constants.S_IXUSR) || st.size > 4096) return null;
+      const plan = parseInlineLog(await fsp.readFile(run, 'latin1'));
+      // relative log folders are relative to the real log/, not to /proc/self/fd/N/log
+      return plan ? { plan, cwd: await fsp.realpath(logDir) } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private startInlineLog(side: Side, plan: InlineLog, cwd: string): void {
+    const s = side.slot;
+    s.time = taiNow();
+    s.startedMs = nowMs();
+    s.paused = false;
+    s.termSent = false;
+    s.state = RUN;
+    let engine: LogEngine;
+    try {
+      const owner = plan.user ? ownerOf(plan.user) : null;
+      engine = new LogEngine({
+        dirs: plan.dirs,
+        options: { ...plan.options, cwd, owner, stderr: { write: (b: Buffer) => this.report(b.toString('latin1').replace(/\n$/, '')) } },
+        input: dup(this.logPipe![0]),
+      });
+    } catch (err) {
+      // what a svlogd process would have died of (bad user, bad option)
+      this.report(`svlogd: fatal: ${(err as Error).message}`);
+      s.pid = INLINE_PID;
+      this.enqueueExit(side, { pid: INLINE_PID, code: 111, signal: null, status: 111 << 8 });
+      return;
+    }
+    engine.on('message', (kind: string, text: string) => this.report(`svlogd: ${kind}: ${text}`));
+    s.pid = INLINE_PID;
+    this.inlineLog = engine;
+    this.publish(side);
+    void engine.start();
+    void engine.done.then((code) => {
+      if (this.inlineLog === engine) this.inlineLog = undefined;
+      engine.removeAllListeners();
+      this.enqueueExit(side, { pid: INLINE_PID, code, signal: null, status: code << 8 });
+    });
+  }
+
+  // What svlogd does on each signal, for the engine running in this process.
+  private signalInline(sig: NodeJS.Signals): void {
+    const engine = this.inlineLog;
+    if (!engine) return;
+    if (sig === 'SIGHUP') engine.reopen();
+    else if (sig === 'SIGALRM') engine.rotate();
+    else if (sig === 'SIGSTOP' || sig === 'SIGCONT') return;
+    // TERM, and the signals that would kill a svlogd process: stop reading,
+    // write out what was read, end. Nothing is lost: the rest stays in the pipe.
+    else engine.stop();
   }
 
   /** stdout of ./run, ./finish and control scripts: the log pipe when there is a log service */
@@ -359,7 +460,7 @@ export class Supervisor {
       return;
     }
     s.pid = pid;
-    side.writer.publish(s);
+    this.publish(side);
     const which: Which = side === this.log ? 'log' : 'main';
     ownChild(pid, (exit) => this.enqueue({ kind: 'exit', which, exit }));
   }
@@ -380,7 +481,7 @@ export class Supervisor {
     if (s.pid && !(await this.custom(side, 't'))) {
       this.signal(s, 'SIGTERM');
       s.termSent = true;
-      side.writer.publish(s);
+      this.publish(side);
     }
     if (s.want === 'down') {
       this.signal(s, 'SIGCONT');
@@ -392,6 +493,7 @@ export class Supervisor {
   }
 
   private signal(s: Slot, sig: NodeJS.Signals): void {
+    if (s.pid === INLINE_PID) return this.signalInline(sig);
     if (s.pid <= 0) return;
     try {
       kill(s.pid, sig);

@@ -21,6 +21,8 @@ export interface ScanDirOptions {
   env?: NodeJS.ProcessEnv;
   /** how often to look at the folder's mtime/inode when no event came (ms) */
   checkEveryMs?: number;
+  /** run canonical `exec svlogd ...` log services in-process (default true) */
+  inlineLogs?: boolean;
 }
 
 interface Managed {
@@ -176,6 +178,7 @@ export class ScanDir {
         setsid: this.opts.newSessions,
         stderr: this.opts.stderr,
         env: this.opts.env,
+        inlineLogs: this.opts.inlineLogs,
       });
       // removed while it was starting up
       if (this.stopped || m.stopping) m.supervisor.term();

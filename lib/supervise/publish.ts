@@ -21,6 +21,8 @@ export interface ServiceView {
   want: Want;
   termSent: boolean;
   state: 0 | 1 | 2;
+  /** what the pid file says, when it must differ from `pid` (0: empty) */
+  pidFile?: number;
 }
 
 const TRUNC = constants.O_WRONLY | constants.O_NONBLOCK | constants.O_TRUNC | constants.O_CREAT;
@@ -52,7 +54,7 @@ export class StatusWriter {
   /** Queues the state for writing; returns at once. */
   publish(view: ServiceView): void {
     // a negative pid marks a start that failed to exec: there is no process
-    this.latest = { ...view, pid: Math.max(0, view.pid) };
+    this.latest = { ...view, pid: Math.max(0, view.pid), pidFile: Math.max(0, view.pidFile ?? view.pid) };
     if (!this.busy) this.busy = this.flush();
   }
 
@@ -74,10 +76,11 @@ export class StatusWriter {
   }
 
   private async write(s: ServiceView): Promise<void> {
-    if (s.pid !== this.lastPid) {
+    const pid = s.pidFile ?? s.pid;
+    if (pid !== this.lastPid) {
       // runsv writes pid without checking the write: a full disk leaves it empty
-      if (!(await this.replace(SUPERVISE_FILES.pidNew, SUPERVISE_FILES.pid, s.pid ? `${s.pid}\n` : '', false))) return;
-      this.lastPid = s.pid;
+      if (!(await this.replace(SUPERVISE_FILES.pidNew, SUPERVISE_FILES.pid, pid ? `${pid}\n` : '', false))) return;
+      this.lastPid = pid;
     }
     if (!(await this.replace(SUPERVISE_FILES.statNew, SUPERVISE_FILES.stat, statLine(s), false))) return;
     const record = encodeStatus({ ...s, want: s.want === 'up' ? 'u' : 'd' });

@@ -33,6 +33,12 @@ export interface EngineOptions {
   cwd?: string;
   /** where `e` selected lines go (default process.stderr) */
   stderr?: { write(b: Buffer): unknown };
+  /**
+   * The user the log belongs to (the daemon's `chpst -u USER svlogd`): files are
+   * created owned by them, processors run as them, and no file in the folder is
+   * followed through a symlink or used when it has other hard links.
+   */
+  owner?: { uid: number; gid: number } | null;
 }
 
 export interface LogEngineInit {
@@ -50,6 +56,7 @@ export class LogEngine extends EventEmitter implements DirHost {
   readonly lineMax: number;
   readonly verbose: boolean;
   readonly pauseMs: number;
+  readonly owner: { uid: number; gid: number } | null;
   /** resolves with the exit code svlogd would have (0, or 111 after a fatal error) */
   readonly done: Promise<number>;
 
@@ -89,6 +96,7 @@ export class LogEngine extends EventEmitter implements DirHost {
     if (bufLen <= this.lineMax) throw new RangeError('svlogd: buflen must be greater than the line length');
     this.verbose = o.verbose === true;
     this.pauseMs = o.pauseMs ?? 3000;
+    this.owner = o.owner ?? null;
     this.stderr = o.stderr ?? process.stderr;
     const rc = o.replaceChar;
     const rb = o.replaceBytes === undefined ? null : Buffer.from(o.replaceBytes);

@@ -27,11 +27,25 @@ export function fstat(fd: number): Promise<fs.Stats> {
   return new Promise((res, rej) => fs.fstat(fd, (e, st) => (e ? rej(e) : res(st))));
 }
 
+export function fchown(fd: number, uid: number, gid: number): Promise<void> {
+  return new Promise((res, rej) => fs.fchown(fd, uid, gid, (e) => (e ? rej(e) : res())));
+}
+
+/** readFile that refuses a symlink as the last component. */
+export async function readFileNoFollow(path: string): Promise<Buffer> {
+  const fh = await fs.promises.open(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW);
+  try {
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+}
+
 export function close(fd: number): Promise<void> {
   return new Promise((res) => fs.close(fd, () => res()));
 }
 
-export const { rename, unlink, readdir, readFile, stat, chmod, access } = fs.promises;
+export const { rename, unlink, readdir, readFile, stat, lstat, chmod, access } = fs.promises;
 
 export async function exists(path: string): Promise<boolean> {
   try {

@@ -21,6 +21,7 @@ export interface DirHost {
   readonly lineMax: number;
   readonly verbose: boolean;
   readonly pauseMs: number;
+  readonly owner: { uid: number; gid: number } | null;
   message(kind: MessageKind, text: string): void;
   /** called when the backlog shrank or the worker went idle */
   progress(): void;
@@ -98,6 +99,24 @@ export class LogDir {
 
   // ------------------------------------------------------------ open / close
 
+  /**
+   * Opens (creating) a file of the folder. A file with other hard links is
+   * refused: in a folder its user controls, a link to /etc/shadow must not be
+   * appended to by root. New files are given to the log's owner.
+   */
+  private async create(name: string, flags: number, mode: number): Promise<number> {
+    const fd = await io.open(this.file(name), flags, mode);
+    try {
+      const st = await io.fstat(fd);
+      if (!st.isFile() || st.nlink > 1) throw Object.assign(new Error(`${name}: not a plain file of its own`), { code: 'EMLINK' });
+      if (this.host.owner && (st.uid !== this.host.owner.uid || st.gid !== this.host.owner.gid)) await io.fchown(fd, this.host.owner.uid, this.host.owner.gid);
+    } catch (err) {
+      await io.close(fd);
+      throw err;
+    }
+    return fd;
+  }
+
   /** runit's logdir_open; false (after a warning) if the directory is not usable. */
   async open(): Promise<boolean> {
     this.cfg = defaultConfig();
@@ -114,7 +133,7 @@ export class LogDir {
       return false;
     }
     try {
-      this.lockFd = await io.open(this.file('lock'), io.O_APPEND_NEW, 0o600);
+      this.lockFd = await this.create('lock', io.O_APPEND_NEW, 0o600);
       native.flock(this.lockFd, 'ex', true);
     } catch (err) {
       this.warn2('unable to lock directory', err);
@@ -123,7 +142,7 @@ export class LogDir {
     }
     let text: Buffer | null = null;
     try {
-      text = await io.readFile(this.file('config'));
+      text = this.host.owner ? await io.readFileNoFollow(this.file('config')) : await io.readFile(this.file('config'));
       this.info(`read: ${this.name}/config`);
     } catch (err) {
       if (errorCode(err) !== 'ENOENT') this.warn2('unable to read config', err);
@@ -134,7 +153,13 @@ export class LogDir {
     let fresh = true;
     this.size = 0;
     try {
-      const cur = await io.stat(this.file('current'));
+      const cur = await io.lstat(this.file('current'));
+      if (!cur.isFile() || cur.nlink > 1) {
+        // planted by whoever controls the folder: never follow it, never rotate it
+        this.warn2('unable to open current', { code: cur.isSymbolicLink() ? 'ELOOP' : 'EMLINK' });
+        await this.releaseLock();
+        return false;
+      }
       if (cur.size > 0 && (cur.mode & 0o100) === 0) {
         // left by a svlogd that did not close cleanly: keep it as unprocessed
         const name = await this.freshName('.u');
@@ -152,7 +177,7 @@ export class LogDir {
       }
     }
     try {
-      this.curFd = await this.retry('unable to open current', () => io.open(this.file('current'), io.O_APPEND_NEW, 0o600));
+      this.curFd = await this.retry('unable to open current', () => this.create('current', io.O_APPEND_NEW, 0o600));
       await this.retry('unable to set mode of current', () => io.fchmod(this.curFd, 0o644));
     } catch {
       await this.releaseLock();
@@ -415,7 +440,7 @@ export class LogDir {
         else throw err;
       }),
     );
-    this.curFd = await this.retry('unable to create new current', () => io.open(this.file('current'), io.O_APPEND_NEW, 0o600));
+    this.curFd = await this.retry('unable to create new current', () => this.create('current', io.O_APPEND_NEW, 0o600));
     await this.retry('unable to set mode of current', () => io.fchmod(this.curFd, 0o644));
     await this.prune();
     if (processor) this.startProcessor(name, processor);
@@ -489,9 +514,9 @@ export class LogDir {
         try {
           fds.push(await io.open(this.file(u), io.O_READ | io.O_NOFOLLOW));
           step = 'unable to open output for processor';
-          fds.push(await io.open(this.file(t), io.O_TRUNC_NEW, 0o644));
+          fds.push(await this.create(t, io.O_TRUNC_NEW, 0o644));
           step = 'unable to create empty state for processor';
-          await io.close(await io.open(this.file('state'), io.O_APPEND_NEW, 0o644));
+          await io.close(await this.create('state', io.O_APPEND_NEW, 0o644));
         } catch (err) {
           this.warn2(step, err);
           if (errorCode(err) === 'ENOENT' && step === 'unable to open input for processor') return;
@@ -505,6 +530,7 @@ export class LogDir {
             cwd: this.dir,
             stdio: [fds[0], fds[1], 'inherit'],
             sigmask: ['SIGCHLD'],
+            ...(this.host.owner ? { uid: this.host.owner.uid, gid: this.host.owner.gid, groups: [this.host.owner.gid] } : {}),
           });
           exited = native.waitExit(pid);
         } catch (err) {

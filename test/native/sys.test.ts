@@ -141,6 +141,20 @@ t.test('pipe, setNonblock, setCloexec', async (t) => {
   t.notOk(flags(w) & 0o2000000);
 });
 
+t.test('dup gives a close-on-exec fd for the same pipe', async (t) => {
+  const [r, w] = native.pipe();
+  const d = native.dup(r);
+  t.teardown(() => [r, w, d].forEach((fd) => closeSync(fd)));
+  t.ok(d > 2 && d !== r);
+  const flags = parseInt(/flags:\s+(\d+)/.exec(readFileSync(`/proc/self/fdinfo/${d}`, 'utf8'))![1], 8);
+  t.ok(flags & 0o2000000, 'O_CLOEXEC set');
+  writeSync(w, 'ab');
+  const buf = Buffer.alloc(2);
+  t.equal(readSync(d, buf), 2);
+  t.equal(buf.toString(), 'ab', 'reads the same pipe');
+  t.throws(() => native.dup(9999), { code: 'EBADF', syscall: 'dup' });
+});
+
 t.test('pidfd_open gives an fd for a live process, ESRCH for a dead one', async (t) => {
   const pid = native.spawn({ file: '/bin/sleep', argv: ['sleep', '60'] });
   const ended = native.waitExit(pid);
