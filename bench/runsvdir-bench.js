@@ -3,7 +3,10 @@
 // up, the supervision tree's memory (PSS and Private_Dirty of runsvdir + every
 // runsv for runit, of the one daemon for us), and CPU used while idle.
 //
-//   node bench/runsvdir-bench.js [--sizes 10,100,1000] [--idle 30]
+//   node bench/runsvdir-bench.js [--sizes 10,100,1000] [--idle 30] [--log]
+//
+// --log gives every service a log service (`exec svlogd -tt ./main`): runit runs
+// one svlogd process each, the daemon runs the svlogd engine in-process.
 //
 // Needs `npm run build` (or npm ci) and the reference runit in .reference/.
 'use strict';
@@ -21,6 +24,7 @@ const opt = (name, def) => {
 };
 const sizes = opt('--sizes', '10,100,1000').split(',').map(Number);
 const idleSeconds = Number(opt('--idle', '30'));
+const withLog = args.includes('--log');
 const CLK_TCK = 100;
 
 function makeScanDir(n, withLog) {
@@ -185,19 +189,27 @@ async function main() {
     console.error('reference runit missing: run npm run reference');
     process.exit(1);
   }
-  console.log(`runsvdir benchmark, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`runsvdir benchmark${withLog ? ' (every service with a log service)' : ''}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log('| services | runit boot ms | ours boot ms | ratio | runit PSS kB (procs) | ours PSS kB | ratio | runit Private_Dirty kB | ours Private_Dirty kB | ratio |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const results = [];
   for (const n of sizes) {
-    const runit = await runOne('runit', n);
-    const ours = await runOne('ours', n);
+    const runit = await runOne('runit', n, { withLog });
+    const ours = await runOne('ours', n, { withLog });
+    results.push({ n, runit, ours });
     console.log(
       `| ${n} | ${fmt(runit.bootMs)} | ${fmt(ours.bootMs)} | ${fmt(ours.bootMs / runit.bootMs, 2)} | ${runit.pss} (${runit.processes}) | ${ours.pss} | ${fmt(ours.pss / runit.pss, 2)} | ${runit.privateDirty} | ${ours.privateDirty} | ${fmt(ours.privateDirty / runit.privateDirty, 2)} |`,
     );
   }
+  if (results.length >= 2) {
+    const a = results[results.length - 2];
+    const b = results[results.length - 1];
+    const per = (k, x) => ((b[k][x] - a[k][x]) / (b.n - a.n)).toFixed(1);
+    console.log(`\nmarginal cost per service${withLog ? '+log' : ''} (${a.n} -> ${b.n}): PSS runit ${per('runit', 'pss')} kB, ours ${per('ours', 'pss')} kB; Private_Dirty runit ${per('runit', 'privateDirty')} kB, ours ${per('ours', 'privateDirty')} kB`);
+  }
   if (idleSeconds > 0) {
-    const runit = await runOne('runit', 100, { idle: idleSeconds });
-    const ours = await runOne('ours', 100, { idle: idleSeconds });
+    const runit = await runOne('runit', 100, { idle: idleSeconds, withLog });
+    const ours = await runOne('ours', 100, { idle: idleSeconds, withLog });
     console.log(`\nCPU while 100 services idle for ${idleSeconds} s: runit ${fmt(runit.cpuSeconds, 2)} s, ours ${fmt(ours.cpuSeconds, 2)} s`);
   }
 }

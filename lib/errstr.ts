@@ -111,3 +111,9 @@ export function errorText(err: unknown): string {
   if (e && typeof e.errno === 'number') return errnoText(e.errno);
   return 'unknown error';
 }
+
+/** The errno name of a thrown error ('ENOENT'), if it has one. */
+export function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -30,6 +30,7 @@ Napi::Object RlimitConstants(Napi::Env env) {
 using namespace runitd;
 
 static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
+  ReserveSpawnSlots();
   exports.Set("spawn", Napi::Function::New(env, Spawn, "spawn"));
   exports.Set("reaperStart", Napi::Function::New(env, ReaperStart, "reaperStart"));
   exports.Set("reaperRef", Napi::Function::New(env, ReaperRef, "reaperRef"));

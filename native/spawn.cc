@@ -5,6 +5,7 @@
 #include "spawn.h"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -40,6 +41,9 @@ struct ChildPlan {
   long uid, gid;  // -1: leave
   const gid_t* groups;
   long ngroups;  // -1: leave
+  // > 0: the child shares our fd table (CLONE_FILES) and must first take a
+  // private copy of only the fds below this number (close_range UNSHARE)
+  unsigned unshareFrom;
   // written by the child when it fails, read by the parent after the vfork returns
   volatile int err;
   volatile const char* failed;
@@ -53,6 +57,14 @@ struct ChildPlan {
 
 int ChildMain(void* arg) {
   ChildPlan* p = static_cast<ChildPlan*>(arg);
+
+  // chdir first: cwd may be /proc/self/fd/N, an fd the unshare below drops.
+  if (p->cwd != nullptr && chdir(p->cwd) < 0) Fail(p, "chdir");
+
+  // Then, before any change to fds: a private fd table holding only the low fds
+  // (stdio and the reserved slots the sources were parked in), not a copy of
+  // every fd a daemon with 1000 services holds, which made a spawn O(open fds).
+  if (p->unshareFrom > 0 && syscall(SYS_close_range, p->unshareFrom, ~0U, CLOSE_RANGE_UNSHARE) < 0) Fail(p, "close_range");
 
   // Every disposition back to default: Node ignores SIGPIPE and SIGXFSZ, and a
   // handler of Node's must never run in this half-process. Signals are all
@@ -112,8 +124,6 @@ int ChildMain(void* arg) {
     if (dup2(moved[i], i) < 0) Fail(p, "dup2");
   }
 
-  if (p->cwd != nullptr && chdir(p->cwd) < 0) Fail(p, "chdir");
-
   if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
     // kernels before 5.9: close by hand up to the hard limit
     struct rlimit rl;
@@ -127,6 +137,32 @@ int ChildMain(void* arg) {
   ExecSearch(p->file, p->argv, p->envp, p->path);
   Fail(p, "execve");
 }
+
+// Three fd numbers, low and always occupied (by /dev/null), where a spawn parks
+// the child's stdio sources for the duration of the clone; see ChildMain.
+int g_slots[3] = {-1, -1, -1};
+int g_devnull = -1;
+unsigned g_unshareFrom = 0;
+
+}  // namespace
+
+void ReserveSpawnSlots() {
+  if (g_devnull >= 0) return;
+  g_devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (g_devnull < 0) return;
+  int top = g_devnull;
+  for (int& slot : g_slots) {
+    slot = fcntl(g_devnull, F_DUPFD_CLOEXEC, 3);
+    if (slot < 0) return;
+    if (slot > top) top = slot;
+  }
+  // close_range and its UNSHARE flag came together in Linux 5.9. Probe the call
+  // on an empty range, never with UNSHARE: that would give this thread an fd
+  // table of its own, apart from the threadpool's.
+  if (syscall(SYS_close_range, ~0U - 1, ~0U - 1, 0U) == 0) g_unshareFrom = static_cast<unsigned>(top) + 1;
+}
+
+namespace {
 
 std::vector<std::string> StringArray(const Napi::Value& v) {
   std::vector<std::string> out;
@@ -195,12 +231,34 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
     for (uint32_t i = 0; i < m.Length(); i++) sigaddset(&plan.mask, m.Get(i).As<Napi::Number>().Int32Value());
   }
 
+  int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+  bool parked[3] = {false, false, false};
+  if (g_unshareFrom > 0) {
+    for (int i = 0; i < 3; i++) {
+      if (plan.stdio[i] < 0) continue;
+      if (dup3(plan.stdio[i], g_slots[i], O_CLOEXEC) < 0) {
+        int err = errno;
+        for (int j = 0; j < i; j++) {
+          if (parked[j]) dup3(g_devnull, g_slots[j], O_CLOEXEC);
+        }
+        ThrowErrno(env, err, "dup3");
+      }
+      parked[i] = true;
+      plan.stdio[i] = g_slots[i];
+    }
+    plan.unshareFrom = g_unshareFrom;
+    flags |= CLONE_FILES;
+  }
+
   std::vector<char> stack(kChildStack);
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  pid_t pid = clone(ChildMain, stack.data() + stack.size(), CLONE_VM | CLONE_VFORK | SIGCHLD, &plan);
+  pid_t pid = clone(ChildMain, stack.data() + stack.size(), flags, &plan);
   int cloneErr = errno;
+  for (int i = 0; i < 3; i++) {
+    if (parked[i]) dup3(g_devnull, g_slots[i], O_CLOEXEC);
+  }
   if (pid > 0 && plan.failed != nullptr) {
     // The child has already _exit()ed; reap it here so no exit event reaches JS
     // for a process the caller was told never ran.

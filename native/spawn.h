@@ -6,4 +6,7 @@ namespace runitd {
 
 Napi::Value Spawn(const Napi::CallbackInfo& info);
 
+// Called once at load, while the process holds few fds.
+void ReserveSpawnSlots();
+
 }  // namespace runitd

@@ -1,25 +1,30 @@
-// `npm start` until the daemon lands: proves the addon works on this machine by
-// running each var_service/*/run once and reporting how it ended.
-import { readdirSync, existsSync } from 'node:fs';
+// `npm start`: the daemon supervising a fresh copy of var_service/, so supervise/
+// folders and logs land in a temp folder instead of the repository. Prints how to
+// talk to it, then becomes runsvdir itself (same pid); Ctrl-C stops it cleanly.
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { spawn, waitExit } from '../native';
+import { execInPlace } from '../native';
 
-async function main(): Promise<void> {
-  const dir = path.resolve(__dirname, '..', '..', 'var_service');
-  const names = readdirSync(dir).filter((n) => !n.startsWith('.') && existsSync(path.join(dir, n, 'run'))).sort();
-  for (const name of names) {
-    const cwd = path.join(dir, name);
-    try {
-      const pid = spawn({ file: './run', cwd, stdio: ['null', 'inherit', 'inherit'] });
-      const exit = await waitExit(pid);
-      console.log(`${name}: pid ${pid} ${exit.signal ? `killed by ${exit.signal}` : `exited ${exit.code}`}`);
-    } catch (err) {
-      console.log(`${name}: unable to start ./run: ${(err as Error).message}`);
-    }
-  }
-}
+const repo = path.resolve(__dirname, '..', '..');
+const bin = path.join(repo, 'bin');
+const work = mkdtempSync(path.join(process.env.RUNITD_DEMO_DIR ?? tmpdir(), 'runitd-demo-'));
+const service = path.join(work, 'service');
+cpSync(path.join(repo, 'var_service'), service, { recursive: true });
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(111);
+process.stdout.write(`runitd demo: one daemon supervising ${service}
+  (a copy of var_service/; see var_service/README.md for what each service shows)
+
+  talk to it (another terminal):
+    export PATH=${bin}:$PATH SVDIR=${service}
+    sv status clock dhcp firewall flaky watchdog nobody-web maintenance
+    sv up maintenance        sv once maintenance      sv down clock
+    svlog -f clock           # page/follow clock's log (TAI64N -> local time)
+  stop: Ctrl-C (every service is stopped, then the daemon exits)
+
+`);
+
+// -P: services get their own sessions, so the terminal's Ctrl-C reaches only the daemon
+execInPlace(path.join(bin, 'runsvdir'), ['runsvdir', '-P', service, 'log: ' + '.'.repeat(100)], {
+  env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` },
 });

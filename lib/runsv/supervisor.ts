@@ -3,7 +3,7 @@
 // Events (control bytes, reaped children, throttle timers) go through one queue
 // per service and are handled in order; a slow control/X script delays only its
 // own service. The transitions themselves live in ./machine.ts.
-import { closeSync, constants, existsSync, openSync, promises as fsp, statSync } from 'node:fs';
+import { closeSync, constants, promises as fsp } from 'node:fs';
 import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
@@ -74,6 +74,7 @@ export class Supervisor {
   // renamed service folder keeps working, as runsv's chdir into it does.
   private base: string;
   private dirFd?: number;
+  private dirHandle?: fsp.FileHandle;
   /** resolves when the supervisor has exited (x / term() and everything down) */
   readonly exited: Promise<void>;
   private resolveExited!: () => void;
@@ -139,30 +140,28 @@ export class Supervisor {
 
   private async setup(): Promise<void> {
     try {
-      if (!statSync(this.dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-      this.dirFd = openSync(this.dir, constants.O_RDONLY | constants.O_DIRECTORY);
+      const fh = await fsp.open(this.dir, constants.O_RDONLY | constants.O_DIRECTORY);
+      // a plain fd, closed by closeAll(); the FileHandle must not close it on GC
+      this.dirFd = fh.fd;
+      this.dirHandle = fh;
     } catch (err) {
       throw new SetupError(`unable to change to directory: ${errorText(err)}`);
     }
     const viaFd = `/proc/self/fd/${this.dirFd}`;
-    if (existsSync(viaFd)) this.base = viaFd;
+    if (await fsp.access(viaFd).then(() => true, () => false)) this.base = viaFd;
     const dir = this.base;
     const now = taiNow();
     const t = nowMs();
-    const exists = (p: string): boolean => {
-      try {
-        statSync(p);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    const mainSlot = newSlot(false, exists(path.join(dir, 'down')) ? 'down' : 'up', now, t);
+    const exists = (p: string): Promise<boolean> => fsp.stat(p).then(
+      () => true,
+      () => false,
+    );
+    const mainSlot = newSlot(false, (await exists(path.join(dir, 'down'))) ? 'down' : 'up', now, t);
 
     let logSlot: Slot | undefined;
     const logDir = path.join(dir, 'log');
     try {
-      if (statSync(logDir).isDirectory()) logSlot = newSlot(true, exists(path.join(logDir, 'down')) ? 'down' : 'up', now, t);
+      if ((await fsp.stat(logDir)).isDirectory()) logSlot = newSlot(true, (await exists(path.join(logDir, 'down'))) ? 'down' : 'up', now, t);
       else this.warn('./log: not a directory.');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(`unable to stat() ./log: : ${errorText(err)}`);
@@ -175,24 +174,24 @@ export class Supervisor {
       }
     }
 
-    const sup = ensureSuperviseDir(dir, './supervise');
+    const sup = await ensureSuperviseDir(dir, './supervise');
     this.main = { slot: mainSlot, dir: sup, writer: new StatusWriter(sup, 'supervise', (m) => this.warn(m)) };
-    this.main.lock = openLock(sup, 'supervise');
+    this.main.lock = await openLock(sup, 'supervise');
 
     if (logSlot) {
-      const logSup = ensureSuperviseDir(logDir, './log/supervise');
-      this.log = { slot: logSlot, dir: logSup, writer: new StatusWriter(logSup, 'log/supervise', (m) => this.warn(m)) };
+      const logSup = await ensureSuperviseDir(logDir, './log/supervise');
+      this.log = { slot: logSlot, dir: logSup, writer: new StatusWriter(logSup, 'log/supervise', (m) => this.warn(m), false) };
       this.log.lock = await this.lockLog(logSup);
     }
 
-    this.openControl(this.main, 'supervise');
+    await this.openControl(this.main, 'supervise');
     this.publish(this.main);
     if (this.log) {
-      this.openControl(this.log, 'log/supervise');
+      await this.openControl(this.log, 'log/supervise');
       this.publish(this.log);
     }
-    this.main.ok = openOk(sup, 'supervise');
-    if (this.log) this.log.ok = openOk(this.log.dir, 'log/supervise');
+    this.main.ok = await openOk(sup, 'supervise');
+    if (this.log) this.log.ok = await openOk(this.log.dir, 'log/supervise');
   }
 
   // runsv waits for log/supervise/lock with a blocking flock; waiting here must
@@ -200,7 +199,7 @@ export class Supervisor {
   private async lockLog(logSup: string): Promise<number> {
     for (;;) {
       try {
-        return openLock(logSup, 'log/supervise');
+        return await openLock(logSup, 'log/supervise');
       } catch (err) {
         if ((err as { code?: string }).code !== 'EWOULDBLOCK') throw err;
       }
@@ -208,8 +207,8 @@ export class Supervisor {
     }
   }
 
-  private openControl(side: Side, label: string): void {
-    const fifo = openControl(side.dir, label);
+  private async openControl(side: Side, label: string): Promise<void> {
+    const fifo = await openControl(side.dir, label);
     const socket = new Socket({ fd: fifo.read, readable: true, writable: false });
     const which: Which = side === this.main ? 'main' : 'log';
     socket.on('data', (chunk: Buffer) => {
@@ -584,7 +583,8 @@ export class Supervisor {
       }
     }
     this.closeLogPipe();
-    if (this.dirFd !== undefined) closeSync(this.dirFd);
+    if (this.dirHandle) void this.dirHandle.close();
+    this.dirHandle = undefined;
     this.dirFd = undefined;
   }
 }

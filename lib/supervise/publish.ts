@@ -40,7 +40,7 @@ export function statLine(s: ServiceView): string {
 }
 
 export class StatusWriter {
-  private lastPid = -1;
+  private lastPid: number;
   private latest?: ServiceView;
   private busy?: Promise<void>;
 
@@ -48,8 +48,17 @@ export class StatusWriter {
    * @param dir the supervise folder (a symlink is fine: the OS follows it)
    * @param label how messages name it: 'supervise' or 'log/supervise'
    * @param warn receives runsv's warning texts (without the `runsv DIR: warning: ` prefix)
+   * @param pidFileAtStart write the (empty) pid file with the first status: runsv
+   *   does for the main service; the log's appears only once a logger started
    */
-  constructor(private readonly dir: string, private readonly label: string, private readonly warn: (msg: string) => void) {}
+  constructor(
+    private readonly dir: string,
+    private readonly label: string,
+    private readonly warn: (msg: string) => void,
+    pidFileAtStart = true,
+  ) {
+    this.lastPid = pidFileAtStart ? -1 : 0;
+  }
 
   /** Queues the state for writing; returns at once. */
   publish(view: ServiceView): void {

@@ -1,7 +1,9 @@
 // Creating and opening a service's supervise/ folder the way runsv does: the
 // mkdir-or-follow-the-symlink dance, the exclusive lock, and the control/ok FIFOs,
 // held open so the FIFO never reports EOF and clients can tell we are alive.
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readlinkSync, statSync } from 'node:fs';
+// Asynchronous: a daemon starting 1000 services must not wait on each metadata
+// operation of a slow disk in turn.
+import { closeSync, constants, fstatSync, open, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
 import { flock, mkfifo } from '../native';
@@ -17,17 +19,17 @@ const { O_RDONLY, O_WRONLY, O_NONBLOCK, O_APPEND, O_CREAT } = constants;
  * (one level, relative to `base`). mkdir errors are never reported: the lock open
  * that follows reports what is wrong. `label` is './supervise' or './log/supervise'.
  */
-export function ensureSuperviseDir(base: string, label: string): string {
+export async function ensureSuperviseDir(base: string, label: string): Promise<string> {
   const sup = path.join(base, SUPERVISE_FILES.dir);
   try {
-    mkdirSync(sup, 0o700);
+    await fsp.mkdir(sup, 0o700);
     return sup;
   } catch {
     // exists already, or cannot be made: see below
   }
   let target: string;
   try {
-    target = readlinkSync(sup);
+    target = await fsp.readlink(sup);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EINVAL') return sup;
@@ -37,7 +39,7 @@ export function ensureSuperviseDir(base: string, label: string): string {
   try {
     // not path.resolve: `..` must be resolved by the kernel from the real folder
     // (base may be /proc/self/fd/N)
-    mkdirSync(target.startsWith('/') ? target : `${base}/${target}`, 0o700);
+    await fsp.mkdir(target.startsWith('/') ? target : `${base}/${target}`, 0o700);
   } catch {
     // as runsv: ignored
   }
@@ -45,11 +47,11 @@ export function ensureSuperviseDir(base: string, label: string): string {
 }
 
 /** Opens supervise/lock and takes the exclusive lock without waiting. */
-export function openLock(sup: string, label: string): number {
+export async function openLock(sup: string, label: string): Promise<number> {
   const lockPath = path.join(sup, SUPERVISE_FILES.lock);
   let fd: number;
   try {
-    fd = openSync(lockPath, O_WRONLY | O_NONBLOCK | O_APPEND | O_CREAT, 0o600);
+    fd = await openFd(lockPath, O_WRONLY | O_NONBLOCK | O_APPEND | O_CREAT, 0o600);
   } catch (err) {
     throw new SetupError(`unable to open ${label}/lock: ${errorText(err)}`);
   }
@@ -70,7 +72,7 @@ export interface ControlFifo {
 }
 
 /** mkfifo control (an existing FIFO is reused), then hold a read and a write end. */
-export function openControl(sup: string, label: string): ControlFifo {
+export async function openControl(sup: string, label: string): Promise<ControlFifo> {
   const p = path.join(sup, SUPERVISE_FILES.control);
   try {
     mkfifo(p, 0o600);
@@ -79,15 +81,15 @@ export function openControl(sup: string, label: string): ControlFifo {
   }
   let isFifo: boolean;
   try {
-    isFifo = statSync(p).isFIFO();
+    isFifo = (await fsp.stat(p)).isFIFO();
   } catch (err) {
     throw new SetupError(`unable to stat ${label}/control: ${errorText(err)}`);
   }
   if (!isFifo) throw new SetupError(`${label}/control exists but is not a fifo`);
   let read = -1;
   try {
-    read = openSync(p, O_RDONLY | O_NONBLOCK);
-    const write = openSync(p, O_WRONLY | O_NONBLOCK);
+    read = await openFd(p, O_RDONLY | O_NONBLOCK);
+    const write = await openFd(p, O_WRONLY | O_NONBLOCK);
     // a FIFO swapped in between stat and open would be caught here
     if (!fstatSync(read).isFIFO()) throw Object.assign(new Error('not a fifo'), { code: 'EINVAL' });
     return { read, write };
@@ -98,7 +100,7 @@ export function openControl(sup: string, label: string): ControlFifo {
 }
 
 /** mkfifo ok and hold its read end forever: writers' open() then succeeds. */
-export function openOk(sup: string, label: string): number {
+export async function openOk(sup: string, label: string): Promise<number> {
   const p = path.join(sup, SUPERVISE_FILES.ok);
   try {
     mkfifo(p, 0o600);
@@ -106,8 +108,13 @@ export function openOk(sup: string, label: string): number {
     // EEXIST, or the open below fails
   }
   try {
-    return openSync(p, O_RDONLY | O_NONBLOCK);
+    return await openFd(p, O_RDONLY | O_NONBLOCK);
   } catch (err) {
     throw new SetupError(`unable to read ${label}/ok: ${errorText(err)}`);
   }
+}
+
+/** open(2) through the threadpool, returning a plain fd (close-on-exec, as libuv opens). */
+function openFd(p: string, flags: number, mode = 0o666): Promise<number> {
+  return new Promise((resolve, reject) => open(p, flags, mode, (err, fd) => (err ? reject(err) : resolve(fd))));
 }

@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { errorText } from './errstr';
+import { errorText } from '../errstr';
 import { InputSource, openInput } from './input';
 import { DirHost, LogDir, MessageKind } from './logdir';
 import { pmatch } from './match';

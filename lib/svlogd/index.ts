@@ -6,4 +6,4 @@ export { pmatch } from './match';
 export { formatStamp, stampNow, STAMP_LEN } from './stamp';
 export { parseArgs, usageText, ParsedArgs, VERSION_ID } from './args';
 export { MessageKind } from './logdir';
-export { errorText } from './errstr';
+export { errorText } from '../errstr';

@@ -15,13 +15,16 @@ export interface InputSource {
 }
 
 const CHUNK = 65536;
+// One read buffer for every polled input of the process: each read is consumed
+// synchronously before the next callback can run, and a daemon may hold 1000 of them.
+const SHARED_READ_BUFFER = Buffer.allocUnsafe(CHUNK);
 
 /** A pipe or socket fd, read through libuv's poller (never a threadpool thread). */
 class PollInput implements InputSource {
   private sock: net.Socket | null = null;
   private paused = false;
   private ended = false;
-  private readonly buf = Buffer.allocUnsafe(CHUNK);
+  private readonly buf = SHARED_READ_BUFFER;
   constructor(private readonly fd: number) {}
 
   start(onData: (buf: Buffer, n: number) => void, onEnd: (err?: Error) => void): void {

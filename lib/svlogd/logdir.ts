@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as native from '../native';
 import { formatLabel } from '../tai64';
 import { DirConfig, defaultConfig, parseConfig } from './config';
-import { errorCode, errorText } from './errstr';
+import { errorCode, errorText } from '../errstr';
 import * as io from './fsio';
 import { stampNow } from './stamp';
 
@@ -30,6 +30,7 @@ export interface DirHost {
 type Op = { kind: 'write'; data: Buffer } | { kind: 'rotate' };
 
 const STAGE_SIZE = 65536;
+const NO_STAGE = Buffer.alloc(0);
 const NL = Buffer.from('\n');
 
 class Stopped extends Error {}
@@ -54,7 +55,9 @@ export class LogDir {
 
   private lockFd = -1;
   private curFd = -1;
-  private stage: Buffer = Buffer.allocUnsafe(STAGE_SIZE);
+  // allocated on the first byte, dropped once handed to the writer: an idle
+  // logger (most of them, in a daemon with 1000 services) holds no buffer
+  private stage: Buffer = NO_STAGE;
   private stageLen = 0;
   private readonly ops: Op[] = [];
   private working = false;
@@ -249,11 +252,7 @@ export class LogDir {
     const total = (stamp === null ? 0 : stamp.length) + (prefix === null ? 0 : prefix.length) + (end - start);
     const max = this.cfg.sizeMax;
     if (max === 0 || this.size + total <= max) {
-      if (this.stageLen + total > this.stage.length) {
-        this.pushStage();
-        if (total > this.stage.length) this.stage = Buffer.allocUnsafe(total);
-      }
-      const st = this.stage;
+      const st = this.room(total);
       let p = this.stageLen;
       if (stamp !== null) p += stamp.copy(st, p);
       if (prefix !== null) p += prefix.copy(st, p);
@@ -281,12 +280,17 @@ export class LogDir {
   }
 
   private put(src: Buffer, start: number, end: number): void {
-    const n = end - start;
+    this.stageLen += src.copy(this.room(end - start), this.stageLen, start, end);
+  }
+
+  /** The stage, with room for n more bytes. */
+  private room(n: number): Buffer {
     if (this.stageLen + n > this.stage.length) {
       this.pushStage();
-      if (n > this.stage.length) this.stage = Buffer.allocUnsafe(n);
+      const size = Math.max(n, STAGE_SIZE);
+      if (this.stage.length < size) this.stage = Buffer.allocUnsafe(size);
     }
-    this.stageLen += src.copy(this.stage, this.stageLen, start, end);
+    return this.stage;
   }
 
   private pushStage(): void {
@@ -294,7 +298,7 @@ export class LogDir {
     const data = this.stage.subarray(0, this.stageLen);
     this.ops.push({ kind: 'write', data });
     this.backlog += data.length;
-    this.stage = Buffer.allocUnsafe(STAGE_SIZE);
+    this.stage = NO_STAGE;
     this.stageLen = 0;
   }
 

@@ -80,6 +80,22 @@ t.test('stdio from fds, cwd, argv, env and PATH search', async (t) => {
   t.equal(readFileSync(path.join(dir, 'out'), 'utf8'), `hello|zero|one|bar|${dir}\nerr\n`);
 });
 
+t.test('spawn stays cheap with many fds open, and cwd may be /proc/self/fd/N', async (t) => {
+  const dir = tempDir(t);
+  const many: number[] = [];
+  t.teardown(() => many.forEach((fd) => closeSync(fd)));
+  for (let i = 0; i < 3000; i++) many.push(openSync('/dev/null', 'r'));
+  const dirFd = openSync(dir, 'r');
+  many.push(dirFd);
+  const out = openSync(path.join(dir, 'pwd'), 'w');
+  many.push(out);
+  const pid = spawn({ file: '/bin/sh', argv: ['sh', '-c', 'pwd; ls /proc/self/fd | wc -l'], cwd: `/proc/self/fd/${dirFd}`, stdio: ['null', out, 'inherit'] });
+  t.equal((await waitExit(pid)).code, 0);
+  const [pwd, nfds] = readFileSync(path.join(dir, 'pwd'), 'utf8').trim().split('\n');
+  t.equal(pwd, dir, 'the folder behind the fd');
+  t.ok(Number(nfds) <= 5, `the child saw ${nfds} fds (0-2 and ls's own)`);
+});
+
 t.test('exit code 3 and death by SIGKILL are reported', async (t) => {
   const a = spawn({ file: '/bin/sh', argv: ['sh', '-c', 'exit 3'] });
   t.match(await waitExit(a), { pid: a, code: 3, signal: null, status: 3 << 8 });

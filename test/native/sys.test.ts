@@ -29,6 +29,16 @@ t.test('flock: a second exclusive non-blocking lock from another process fails w
   t.throws(() => native.flock(9999, 'ex', true), { code: 'EBADF', syscall: 'flock' });
 });
 
+t.test('threads keep one fd table: an fd opened in the threadpool works on the main thread', async (t) => {
+  const { promises: fsp } = await import('node:fs');
+  const fh = await fsp.open(path.join(tempDir(t), 'lock'), 'a');
+  t.teardown(() => fh.close());
+  t.doesNotThrow(() => native.flock(fh.fd, 'ex', true));
+  const tasks = require('node:fs').readdirSync('/proc/self/task');
+  const tables = new Set(tasks.map((tid: string) => require('node:fs').readdirSync(`/proc/self/task/${tid}/fd`).sort().join(',')));
+  t.equal(tables.size, 1, `all ${tasks.length} threads see the same fds`);
+});
+
 t.test('mkfifo creates a FIFO with the mode asked; EEXIST is reported', async (t) => {
   const fifo = path.join(tempDir(t), 'control');
   const old = process.umask(0o022);

@@ -35,10 +35,18 @@ t.test('which log/run scripts are run in-process', async (t) => {
 
 const LOG_RUN = '#!/bin/sh\nexec svlogd -tt ./main\n';
 
+// The log's lines without timestamps, oldest first. A rotation between readdir
+// and read moves a file: then read everything again.
 function lines(dir: string): string[] {
-  const files = readdirSync(dir).filter((f) => f.startsWith('@')).sort();
-  if (existsSync(path.join(dir, 'current'))) files.push('current');
-  return files.flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => l.slice(l.indexOf(' ') + 1)));
+  for (;;) {
+    try {
+      const files = readdirSync(dir).filter((f) => f.startsWith('@')).sort();
+      if (existsSync(path.join(dir, 'current'))) files.push('current');
+      return files.flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => l.slice(l.indexOf(' ') + 1)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
 }
 
 t.test('same files as a spawned svlogd; no logger process; status shows the daemon', async (t) => {
