@@ -63,7 +63,7 @@ export class StatusWriter {
   /** Queues the state for writing; returns at once. */
   publish(view: ServiceView): void {
     // a negative pid marks a start that failed to exec: there is no process
-    this.latest = { ...view, pid: Math.max(0, view.pid), pidFile: Math.max(0, view.pidFile ?? view.pid) };
+    this.latest = { ...view, pid: Math.max(0, view.pid) };
     if (!this.busy) this.busy = this.flush();
   }
 
@@ -85,11 +85,12 @@ export class StatusWriter {
   }
 
   private async write(s: ServiceView): Promise<void> {
-    const pid = s.pidFile ?? s.pid;
-    if (pid !== this.lastPid) {
+    // rewritten when the supervised pid changes, as runsv does
+    if (s.pid !== this.lastPid) {
+      const filePid = s.pidFile ?? s.pid;
       // runsv writes pid without checking the write: a full disk leaves it empty
-      if (!(await this.replace(SUPERVISE_FILES.pidNew, SUPERVISE_FILES.pid, pid ? `${pid}\n` : '', false))) return;
-      this.lastPid = pid;
+      if (!(await this.replace(SUPERVISE_FILES.pidNew, SUPERVISE_FILES.pid, filePid > 0 ? `${filePid}\n` : '', false))) return;
+      this.lastPid = s.pid;
     }
     if (!(await this.replace(SUPERVISE_FILES.statNew, SUPERVISE_FILES.stat, statLine(s), false))) return;
     const record = encodeStatus({ ...s, want: s.want === 'up' ? 'u' : 'd' });
