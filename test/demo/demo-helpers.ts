@@ -4,7 +4,7 @@
 // whatever outlives them (runit stops only a service's main pid, so e.g. a `sleep`
 // a shell was waiting on is orphaned, as under runit).
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { cpSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { killPid } from '../helpers/proc';
 import { ourBin, repoRoot } from '../helpers/reference';
@@ -49,18 +49,33 @@ export function startDaemon(t: Teardown, argv: string[], env: NodeJS.ProcessEnv,
     proc.on('exit', (code, signal) => resolve({ code, signal })),
   );
   const running = () => proc.exitCode === null && proc.signalCode === null;
+  const closed = new Promise<void>((resolve) => proc.on('close', () => resolve()));
   const d: Daemon = { pid: proc.pid!, proc, stdout: () => out, stderr: () => err, exited, running };
   tracker.root = d.pid;
+  tracker.watchOutputs(d.pid);
   t.teardown(async () => {
     if (running()) {
       tracker.snapshot();
       killPid(d.pid, 'SIGTERM');
-      const done = await Promise.race([exited, new Promise((res) => setTimeout(() => res(null), 15000))]);
-      if (done === null) killPid(d.pid, 'SIGKILL');
+      if ((await within(exited, 15000)) === null) killPid(d.pid, 'SIGKILL');
     }
     tracker.killLeft();
+    // our ends of its output close once nothing holds the other ends any more
+    await within(closed, 5000);
+    proc.stdout!.destroy();
+    proc.stderr!.destroy();
   });
   return d;
+}
+
+/** `p`, or null after `ms`; the timer does not outlive the race (it would hold the test open). */
+export async function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<null>((res) => (timer = setTimeout(() => res(null), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface SvResult {
@@ -173,14 +188,53 @@ export class ProcessTracker {
     return found;
   }
 
+  /** The daemon's stdout and stderr (pipe or socket inodes). */
+  readonly outputs = new Set<string>();
+
+  watchOutputs(pid: number): void {
+    for (const fd of [1, 2]) {
+      try {
+        this.outputs.add(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      } catch {
+        // gone already
+      }
+    }
+  }
+
+  /**
+   * Processes whose stdin/stdout/stderr is the daemon's output: its services and
+   * whatever they left behind, even reparented after the daemon exited.
+   */
+  holders(): number[] {
+    const out: number[] = [];
+    if (this.outputs.size === 0) return out;
+    for (const e of readdirSync('/proc')) {
+      if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+      for (const fd of [0, 1, 2]) {
+        let link = '';
+        try {
+          link = readlinkSync(`/proc/${e}/fd/${fd}`);
+        } catch {
+          continue;
+        }
+        if (this.outputs.has(link)) {
+          out.push(Number(e));
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
   /** Records one pid (e.g. a process the test itself stopped). */
   add(pid: number): void {
     const start = startTime(pid);
     if (start !== null) this.seen.set(pid, { start, cmd: cmdline(pid) });
   }
 
-  /** Recorded processes still alive (same pid AND same start time). */
+  /** Recorded processes still alive (same pid AND same start time), and holders of the daemon's output. */
   left(): { pid: number; cmd: string }[] {
+    for (const pid of this.holders()) if (procState(pid) !== 'Z') this.add(pid);
     const out: { pid: number; cmd: string }[] = [];
     for (const [pid, { start, cmd }] of this.seen) {
       const now = startTime(pid);

@@ -123,7 +123,8 @@ t.test('control/X scripts: t handles TERM, d runs after, u before every start, f
   control(dir, 'h');
   await waitFor(() => readLines(path.join(dir, 'sigs')).includes('HUP'), 'HUP still sent (control/h exited 1)');
   control(dir, 'a');
-  await waitFor(() => existsSync(path.join(root, 'ctl-mask')), 'control/a ran');
+  // the shell creates the file before sed has written to it
+  await waitFor(() => existsSync(path.join(root, 'ctl-mask')) && readFileSync(path.join(root, 'ctl-mask'), 'utf8').endsWith('\n'), 'control/a ran');
   t.equal(readFileSync(path.join(root, 'ctl-mask'), 'utf8').trim(), '0000000000014000', 'control scripts run with TERM and CHLD blocked');
   control(dir, '1');
   await waitFor(() => readLines(ctl).includes('1'), 'control/1 ran');
