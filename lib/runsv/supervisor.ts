@@ -360,11 +360,12 @@ export class Supervisor {
   private async startLog(side: Side): Promise<void> {
     if (!this.logPipe) return;
     const inline = this.inlineLogs ? await this.readInlineLog() : null;
-    if (inline && this.logPipe) {
+    // the pipe is closed when the service exits, which may have happened meanwhile
+    if (!this.logPipe) return;
+    if (inline) {
       this.startInlineLog(side, inline.plan, inline.cwd);
       return;
     }
-    if (!this.logPipe) return;
     // an in-process engine before may have left the shared read end non-blocking
     setNonblock(this.logPipe[0], false);
     this.launch(side, RUN, { file: './run', argv: ['./run'], cwd: path.join(this.base, 'log'), stdio: [this.logPipe[0], 'inherit', this.stderr] }, 'log/./run');

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { alive, procStat, tempDir, waitFor } from '../helpers/proc';
-import { ourBin } from '../helpers/reference';
+import { ourBin, referenceBin, referenceSkip } from '../helpers/reference';
 import { makeService, observe, waitStatus } from '../runsv/runsv-helpers';
 import { startRunsvdir } from './runsvdir-helpers';
 
@@ -131,4 +131,29 @@ t.test('a service whose supervisor ends (sv x) is started again', async (t) => {
   const { control } = await import('../runsv/runsv-helpers');
   control(s, 'x');
   await waitStatus(s, (o) => o.state === 1 && o.pid !== first.pid, 'restarted by runsvdir', 20000);
+});
+
+t.test("runit's sv and daemontools' svc/svstat drive services under our runsvdir", referenceSkip('sv', 'svc', 'svstat'), async (t) => {
+  const root = tempDir(t);
+  const sv = path.join(root, 'sv');
+  mkdirSync(sv);
+  const s = makeService(sv, 's', { run: 'exec sleep 1000', log: { run: '#!/bin/sh\nexec cat >/dev/null\n' } });
+  startRunsvdir(t, sv);
+  await waitStatus(s, (o) => o.state === 1, 'up');
+  const run = (bin: string, ...args: string[]): { out: string; code: number | null } => {
+    const r = spawnSync(referenceBin(bin)!, args, { encoding: 'utf8', env: { ...process.env, SVDIR: sv } });
+    return { out: (r.stdout + r.stderr).replace(/\(pid \d+\)/g, '(pid N)').replace(/\d+s\b/g, 'Ns').replace(/\d+ seconds/g, 'N seconds'), code: r.status };
+  };
+  t.same(run('sv', 'status', 's'), { out: 'run: s: (pid N) Ns; run: log: (pid N) Ns\n', code: 0 });
+  t.same(run('svstat', s), { out: `${s}: up (pid N) N seconds\n`, code: 0 });
+  t.same(run('svc', '-d', s), { out: '', code: 0 });
+  await waitStatus(s, (o) => o.state === 0, 'down by svc -d');
+  t.match(run('svstat', s).out, `${s}: down N seconds, normally up\n`);
+  t.same(run('sv', '-w', '10', 'up', 's'), { out: 'ok: run: s: (pid N) Ns\n', code: 0 });
+  t.same(run('svc', '-p', s), { out: '', code: 0 });
+  await waitStatus(s, (o) => o.paused, 'paused by svc -p');
+  t.match(run('svstat', s).out, `${s}: up (pid N) N seconds, paused\n`);
+  t.same(run('sv', 'cont', 's'), { out: '', code: 0 }, 'without -v sv says nothing');
+  await waitStatus(s, (o) => !o.paused, 'continued by sv cont');
+  t.same(run('sv', '-w', '10', 'down', 's'), { out: 'ok: down: s: Ns, normally up\n', code: 0 });
 });
