@@ -3,7 +3,7 @@
 // up, the supervision tree's memory (PSS and Private_Dirty of runsvdir + every
 // runsv for runit, of the one daemon for us), and CPU used while idle.
 //
-//   node bench/runsvdir-bench.js [--sizes 10,100,1000] [--idle 30] [--settle 30] [--log]
+//   node bench/runsvdir-bench.js [--sizes 10,100,1000] [--idle 30] [--settle 90] [--log]
 //
 // --log gives every service a log service (`exec svlogd -tt ./main`): runit runs
 // one svlogd process each, the daemon runs the svlogd engine in-process.
@@ -25,9 +25,9 @@ const opt = (name, def) => {
 const sizes = opt('--sizes', '10,100,1000').split(',').map(Number);
 const idleSeconds = Number(opt('--idle', '30'));
 const withLog = args.includes('--log');
-// V8 keeps start-up garbage until its memory reducer runs on an idle heap (~10-30 s):
+// V8 keeps start-up garbage until its memory reducer runs on an idle heap (10-60 s here):
 // measure the steady state, not the boot.
-const settleSeconds = Number(opt('--settle', '30'));
+const settleSeconds = Number(opt('--settle', '90'));
 const CLK_TCK = 100;
 
 function makeScanDir(n, withLog) {
