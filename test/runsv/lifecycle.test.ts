@@ -124,6 +124,8 @@ t.test('children start clean: no ignored/blocked signals, fds 0-2 only, stdout i
     const st = procStatus(pid);
     t.equal(st.SigIgn, '0000000000000000');
     t.equal(st.SigBlk, '0000000000000000');
+    // sleep may hold its locale file for a moment while starting; a leak would stay
+    await waitFor(() => openFds(pid).length <= 3, 'sleep settled').catch(() => undefined);
     t.same(openFds(pid), [0, 1, 2]);
   }
   const mainOut = readdirSync(`/proc/${main.pid}/fd`).length && readLinkFd(main.pid, 1);
