@@ -308,13 +308,19 @@ export class Supervisor {
 
   private armThrottle(side: Side): void {
     const s = side.slot;
-    const wait = s.throttleUntil - nowMs();
-    if (wait <= 0 || side.timer || s.pid !== 0) return;
+    if (s.throttleUntil === 0 || side.timer || s.pid !== 0) return;
     if (!(s.want === 'up' || s.startRequested || s.state === FINISH)) return;
-    side.timer = setTimeout(() => {
-      side.timer = undefined;
-      this.enqueue({ kind: 'tick' });
-    }, Math.ceil(wait));
+    const wait = s.throttleUntil - nowMs();
+    // The second may have ended between tick()'s look at the clock and this one:
+    // then the next tick must start the service, not wait for another event.
+    if (wait <= 0) s.throttleUntil = 0;
+    side.timer = setTimeout(
+      () => {
+        side.timer = undefined;
+        this.enqueue({ kind: 'tick' });
+      },
+      Math.max(0, Math.ceil(wait)),
+    );
   }
 
   private checkExit(): void {
