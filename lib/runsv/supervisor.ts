@@ -123,11 +123,6 @@ export class Supervisor {
     this.enqueue({ kind: 'control', which: 'main', byte: 'x' });
   }
 
-  /** For tests and runsvdir: the current state of the main service and its log. */
-  snapshot(): { main: Readonly<Slot>; log?: Readonly<Slot> } {
-    return { main: { ...this.main.slot }, log: this.log ? { ...this.log.slot } : undefined };
-  }
-
   private fatal(msg: string): string {
     return `runsv ${this.name}: fatal: ${msg}`;
   }

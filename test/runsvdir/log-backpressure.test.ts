@@ -5,18 +5,11 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { mountTmpfs, tmpfsSkipReason } from '../helpers/mount';
 import { tempDir, waitFor } from '../helpers/proc';
 import { repoRoot } from '../helpers/reference';
 import { control, makeService, waitStatus } from '../runsv/runsv-helpers';
 import { startRunsvdir } from './runsvdir-helpers';
-
-function canMount(dir: string): string | false {
-  const probe = path.join(dir, 'probe');
-  mkdirSync(probe);
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]);
-  if (r.status === 0) spawnSync('umount', [probe]);
-  return r.status === 0 ? false : `cannot mount a tmpfs here (${r.stderr.toString().trim() || 'not permitted'})`;
-}
 
 function logLines(dir: string): string[] | null {
   try {
@@ -30,7 +23,7 @@ function logLines(dir: string): string[] | null {
 
 t.test('full log disk: back-pressure, isolation, no loss', async (t) => {
   const root = tempDir(t);
-  const skip = canMount(root);
+  const skip = tmpfsSkipReason();
   if (skip) return t.skip(skip);
   const sv = path.join(root, 'sv');
   mkdirSync(sv);
@@ -42,11 +35,7 @@ t.test('full log disk: back-pressure, isolation, no loss', async (t) => {
   });
   const main = path.join(busy, 'log', 'main');
   mkdirSync(main);
-  const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', main]);
-  t.equal(mount.status, 0, 'tmpfs mounted');
-  t.teardown(() => {
-    spawnSync('umount', ['-l', main]);
-  });
+  t.doesNotThrow(() => mountTmpfs(t, main, '256k'), 'tmpfs mounted');
   const healthy = makeService(sv, 'healthy', { run: 'exec sleep 1000' });
   process.env.PATH = `${path.join(repoRoot, 'bin')}:${process.env.PATH}`;
   const d = startRunsvdir(t, sv);

@@ -4,32 +4,13 @@ import t, { Test } from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { tinyFs, tmpfsSkipReason } from '../helpers/mount';
 import { killPid, tempDir, waitFor } from '../helpers/proc';
 import { ourBin, referenceBin } from '../helpers/reference';
 import { LogEngine } from '../../lib/svlogd';
 import * as native from '../../lib/native';
 
-function canMount(): string | false {
-  const probe = fs.mkdtempSync('/tmp/runitd-svlogd-probe-');
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]);
-  if (r.status === 0) spawnSync('umount', [probe]);
-  fs.rmdirSync(probe);
-  return r.status === 0 ? false : `cannot mount a tmpfs here (${r.stderr.toString().trim() || 'not permitted'})`;
-}
-const skip = canMount();
-
-/** A small tmpfs (64 KiB by default), unmounted in teardown. */
-function tinyFs(t: Test, size = '64k'): string {
-  const base = tempDir(t);
-  const mnt = path.join(base, 'mnt');
-  fs.mkdirSync(mnt);
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mnt]);
-  if (r.status !== 0) throw new Error(`mount failed: ${r.stderr}`);
-  t.teardown(() => {
-    spawnSync('umount', ['-l', mnt]);
-  });
-  return mnt;
-}
+const skip = tmpfsSkipReason();
 
 function fill(file: string): void {
   // write until the disk is full
