@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/errors.cc",
         "native/exec.cc",
+        "native/pidwatch.cc",
         "native/reaper.cc",
         "native/spawn.cc",
         "native/sys.cc"

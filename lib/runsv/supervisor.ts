@@ -7,11 +7,13 @@ import { closeSync, constants, promises as fsp } from 'node:fs';
 import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
-import { dup, Exit, getgrnam, getpwnam, kill, pipe, setNonblock, spawn, SpawnPlan, waitExit } from '../native';
+import { dup, Exit, getgrnam, getpwnam, kill, procStat, setNonblock, spawn, SpawnPlan, waitExit } from '../native';
 import { LogEngine } from '../svlogd/engine';
+import { closeKept, forgetKept } from '../supervise/handover';
 import { StatusWriter } from '../supervise/publish';
-import { ensureSuperviseDir, openControl, openLock, openOk, SetupError } from '../supervise/setup';
+import { ensureSuperviseDir, openControl, openLock, openLogPipe, openOk, SetupError } from '../supervise/setup';
 import { taiNow } from '../tai64';
+import { Adoptable, findAdoptable, watchAdopted } from './adopt';
 import { ownChild } from './children';
 import { InlineLog, parseInlineLog } from './inline-log';
 import { DOWN, dueToStart, FINISH, finishArgs, isCommand, newSlot, onControl, onReaped, RUN, Slot, Step } from './machine';
@@ -89,6 +91,10 @@ export class Supervisor {
   private logPipe?: [number, number];
   private logClosing = false;
   private done = false;
+  // a re-exec is being prepared: nothing more is started or handled
+  private frozen = false;
+  /** processes taken over from a previous daemon at start (main and log) */
+  adopted = 0;
   private readonly queue: Event[] = [];
   private queueHead = 0;
   private draining = false;
@@ -161,15 +167,12 @@ export class Supervisor {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(`unable to stat() ./log: : ${errorText(err)}`);
     }
+    const sup = await ensureSuperviseDir(dir, './supervise');
     if (logSlot) {
-      try {
-        this.logPipe = pipe();
-      } catch (err) {
-        throw new SetupError(`unable to create log pipe: ${errorText(err)}`);
-      }
+      const fifo = await openLogPipe(sup, 'supervise');
+      this.logPipe = [fifo.read, fifo.write];
     }
 
-    const sup = await ensureSuperviseDir(dir, './supervise');
     this.main = { slot: mainSlot, dir: sup, writer: new StatusWriter(sup, 'supervise', (m) => this.warn(m)) };
     this.main.lock = await openLock(sup, 'supervise');
 
@@ -179,6 +182,10 @@ export class Supervisor {
       this.log.lock = await this.lockLog(logSup);
     }
 
+    // under the locks: no other daemon supervises these folders now
+    await this.adopt(this.main);
+    if (this.log) await this.adopt(this.log);
+
     await this.openControl(this.main, 'supervise');
     this.publish(this.main);
     if (this.log) {
@@ -187,6 +194,32 @@ export class Supervisor {
     }
     this.main.ok = await openOk(sup, 'supervise');
     if (this.log) this.log.ok = await openOk(this.log.dir, 'log/supervise');
+  }
+
+  // What a previous daemon started and still runs is taken over, not started twice.
+  private async adopt(side: Side): Promise<void> {
+    let a: Adoptable | null;
+    try {
+      a = await findAdoptable(side.dir);
+    } catch {
+      a = null;
+    }
+    if (!a) return;
+    const s = side.slot;
+    s.state = a.state;
+    s.pid = a.pid;
+    s.startTicks = a.startTicks;
+    if (a.status) {
+      s.time = a.status.time;
+      s.want = a.status.want === 'u' ? 'up' : 'down';
+      s.paused = a.status.paused;
+      s.termSent = a.status.termSent;
+    }
+    // the throttle counts from the real start
+    s.startedMs = nowMs() - Math.max(0, Date.now() - (s.time.sec * 1000 + s.time.nsec / 1e6));
+    this.adopted++;
+    const which: Which = side === this.log ? 'log' : 'main';
+    watchAdopted(a, (exit) => this.enqueue({ kind: 'exit', which, exit }));
   }
 
   // runsv waits for log/supervise/lock with a blocking flock; waiting here must
@@ -213,13 +246,15 @@ export class Supervisor {
       }
     });
     socket.on('error', (err) => this.warn(`unable to read ${label}/control: ${errorText(err)}`));
+    // the socket owns the fd from now on; it is handed over at a re-exec all the same
+
     side.control = { ...fifo, socket };
   }
 
   // ------------------------------------------------------------ the event queue
 
   private enqueue(ev: Event): void {
-    if (this.done) return;
+    if (this.done || this.frozen) return;
     this.queue.push(ev);
     if (!this.draining) void this.drain();
   }
@@ -396,6 +431,7 @@ export class Supervisor {
     s.paused = false;
     s.termSent = false;
     s.state = RUN;
+    s.startTicks = undefined;
     let engine: LogEngine;
     try {
       const owner = plan.user ? ownerOf(plan.user) : null;
@@ -461,6 +497,7 @@ export class Supervisor {
       return;
     }
     s.pid = pid;
+    s.startTicks = procStat(pid)?.startTicks;
     this.publish(side);
     const which: Which = side === this.log ? 'log' : 'main';
     ownChild(pid, (exit) => this.enqueue({ kind: 'exit', which, exit }));
@@ -545,13 +582,47 @@ export class Supervisor {
     }
   }
 
+  // ------------------------------------------------------------ re-exec
+
+  /**
+   * Before a re-exec in place: stop handling events (control bytes stay in the
+   * FIFO for the next image), let an in-process logger write out what it has
+   * read (the rest stays in the log FIFO), and get the status files on disk:
+   * they are what the next image takes the service over from.
+   */
+  async freeze(): Promise<void> {
+    this.frozen = true;
+    for (const side of [this.main, this.log]) {
+      if (!side) continue;
+      side.control?.socket.pause();
+      if (side.timer) clearTimeout(side.timer);
+      side.timer = undefined;
+    }
+    const engine = this.inlineLog;
+    if (engine) {
+      engine.stop();
+      await engine.done;
+    }
+    await Promise.all([this.main.writer.settled(), this.log?.writer.settled()]);
+  }
+
+  /** The re-exec failed: handle events again, and restart an in-process logger that freeze() stopped. */
+  thaw(): void {
+    if (!this.frozen) return;
+    this.frozen = false;
+    for (const side of [this.main, this.log]) side?.control?.socket.resume();
+    if (this.log && this.log.slot.pid === INLINE_PID && !this.inlineLog) {
+      this.enqueueExit(this.log, { pid: INLINE_PID, code: 0, signal: null, status: 0 });
+    } else this.enqueue({ kind: 'tick' });
+  }
+
   // ------------------------------------------------------------ the end
 
   private closeLogPipe(): void {
     if (!this.logPipe) return;
     for (const fd of this.logPipe) {
       try {
-        closeSync(fd);
+        closeKept(fd);
       } catch (err) {
         this.warn(`unable to close logpipe: ${errorText(err)}`);
       }
@@ -574,13 +645,14 @@ export class Supervisor {
       if (!side) continue;
       if (side.timer) clearTimeout(side.timer);
       if (side.control) {
+        forgetKept(side.control.read);
         side.control.socket.destroy();
-        closeSync(side.control.write);
+        closeKept(side.control.write);
         side.control = undefined;
       }
       for (const key of ['ok', 'lock'] as const) {
         const fd = side[key];
-        if (fd !== undefined) closeSync(fd);
+        if (fd !== undefined) closeKept(fd);
         side[key] = undefined;
       }
     }

@@ -1,0 +1,95 @@
+// Re-exec in place: the daemon replaces its own image (same pid, so services stay
+// its children and no exit status is lost) on request (an upgrade) or after a
+// fatal internal error. What the next image needs is on disk (the status files,
+// flushed first) or handed over: the fds (supervise/handover.ts) and the exits
+// reaped while preparing (RUNITD_HANDOVER_EXITS).
+import { decodeStatus, Exit, execInPlace, originalNofile, spawn, waitExit } from '../native';
+import { beginTakeover, endTakeover, freezeExits, thawExits } from '../runsv/children';
+import { abortExec, cameFromReexec, closeUntaken, prepareExec } from '../supervise/handover';
+import { ScanDir } from './daemon';
+
+const EXITS_ENV = 'RUNITD_HANDOVER_EXITS';
+/** Set in the environment of a probe: load everything, then exit 0. */
+export const PROBE_ENV = 'RUNITD_PROBE';
+
+export interface ReexecContext {
+  scandir: ScanDir;
+  /** runsvdir's message prefix, `runsvdir DIR` */
+  prefix: string;
+  report: (line: string) => void;
+  /** the environment the next image must start with (what this one was given) */
+  env: NodeJS.ProcessEnv;
+}
+
+let busy = false;
+
+/**
+ * Re-executes the daemon. Returns only when that was impossible: the new image
+ * failed its probe or execve failed; then this image carries on as before.
+ */
+export async function reexec(ctx: ReexecContext, reason: string): Promise<void> {
+  if (busy) return;
+  busy = true;
+  try {
+    ctx.report(`${ctx.prefix}: info: re-exec: ${reason}`);
+    const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
+    const bad = await probe(argv, ctx.env);
+    if (bad) {
+      ctx.report(`${ctx.prefix}: warning: re-exec: new image unusable: ${bad}`);
+      return;
+    }
+    const exits = freezeExits();
+    await ctx.scandir.freezeAll();
+    const [key, fds] = prepareExec();
+    const env = {
+      ...ctx.env,
+      [key]: fds,
+      [EXITS_ENV]: JSON.stringify(exits.map((e) => [e.pid, e.status])),
+      RUNITD_NOFILE_SOFT: String(originalNofile),
+    };
+    try {
+      execInPlace(process.execPath, argv, { env });
+    } catch (err) {
+      abortExec();
+      thawExits();
+      ctx.scandir.thawAll();
+      ctx.report(`${ctx.prefix}: warning: re-exec: unable to exec ${process.execPath}: ${(err as Error).message}`);
+    }
+  } finally {
+    busy = false;
+  }
+}
+
+// The new image must at least load: a broken install must not cost the daemon.
+async function probe(argv: string[], env: NodeJS.ProcessEnv): Promise<string | null> {
+  let pid: number;
+  try {
+    pid = spawn({ file: argv[0], argv, env: { ...env, [PROBE_ENV]: '1' }, stdio: ['null', 'null', 'null'] });
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const exit = await waitExit(pid);
+  if (exit.code === 0) return null;
+  return exit.code !== null ? `probe exited ${exit.code}` : `probe died of ${exit.signal}`;
+}
+
+/** In a new image: whether it came from a re-exec, and if so, start taking over. */
+export function startTakeover(): boolean {
+  const text = process.env[EXITS_ENV];
+  delete process.env[EXITS_ENV];
+  if (!cameFromReexec() && text === undefined) return false;
+  let exits: Exit[] = [];
+  try {
+    exits = (JSON.parse(text ?? '[]') as [number, number][]).map(([pid, status]) => decodeStatus(pid, status));
+  } catch {
+    // none usable
+  }
+  beginTakeover(exits);
+  return true;
+}
+
+/** Every service of the first scan has started: what was handed over and not claimed is closed. */
+export function finishTakeover(): void {
+  endTakeover();
+  closeUntaken();
+}
