@@ -4,7 +4,7 @@
 // What this image was started with, for the next image after a re-exec; the
 // hand-over variables are for one image only.
 const startEnv: NodeJS.ProcessEnv = { ...process.env };
-for (const k of ['RUNITD_HANDOVER', 'RUNITD_HANDOVER_EXITS', 'RUNITD_PROBE']) delete startEnv[k];
+for (const k of ['RUNITD_HANDOVER', 'RUNITD_HANDOVER_EXITS', 'RUNITD_PROBE', 'RUNITD_REEXEC_AT']) delete startEnv[k];
 // Before anything touches the threadpool: starting 1000 services is a few
 // thousand small metadata operations, which a slow disk serves better in parallel.
 const ownPoolSize = process.env.UV_THREADPOOL_SIZE === undefined;
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   // the processes are the truth, so a fresh image takes over from them.
   const fault = (err: unknown): void => {
     report(`runsvdir ${dir}: warning: internal error: ${(err as Error)?.stack ?? String(err)}`);
-    void reexec(ctx, `internal error: ${(err as Error)?.message ?? String(err)}`);
+    void reexec(ctx, `internal error: ${(err as Error)?.message ?? String(err)}`, true);
   };
   process.on('uncaughtException', fault);
   process.on('unhandledRejection', fault);

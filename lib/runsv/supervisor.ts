@@ -7,7 +7,7 @@ import { closeSync, constants, promises as fsp } from 'node:fs';
 import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
-import { dup, Exit, getgrnam, getpwnam, kill, procStat, setNonblock, spawn, SpawnPlan, waitExit } from '../native';
+import { Exit, kill, procStat, setNonblock, spawn, SpawnPlan } from '../native';
 import { LogEngine } from '../svlogd/engine';
 import { closeKept, forgetKept } from '../supervise/handover';
 import { StatusWriter } from '../supervise/publish';
@@ -15,7 +15,8 @@ import { ensureSuperviseDir, openControl, openLock, openLogPipe, openOk, SetupEr
 import { taiNow } from '../tai64';
 import { Adoptable, findAdoptable, watchAdopted } from './adopt';
 import { ownChild } from './children';
-import { InlineLog, parseInlineLog } from './inline-log';
+import { runControlScript } from './control-scripts';
+import { createInlineEngine, InlineLogPlan, readInlineLog, signalEngine } from './inline-logger';
 import { DOWN, dueToStart, FINISH, finishArgs, isCommand, newSlot, onControl, onReaped, RUN, Slot, Step } from './machine';
 
 export { SetupError };
@@ -45,18 +46,6 @@ const nowMs = (): number => performance.now();
 // is no process of its own to signal (a `kill` of the daemon's pid would hit
 // every service), so sv is the way to talk to it.
 const INLINE_PID = -2;
-
-/** uid/gid for chpst -u's `user[:group...]` argument. */
-function ownerOf(spec: string): { uid: number; gid: number } {
-  const [userName, groupName] = spec.split(':');
-  const pw = getpwnam(userName);
-  if (!pw) throw new Error(`unknown user: ${userName}`);
-  if (!groupName) return { uid: pw.uid, gid: pw.gid };
-  const gr = getgrnam(groupName);
-  if (!gr) throw new Error(`unknown group: ${groupName}`);
-  return { uid: pw.uid, gid: gr.gid };
-}
-const CONTROL_SIGMASK = ['SIGTERM', 'SIGCHLD'];
 
 /** One side (main or log) of a supervised folder: its state and its files. */
 interface Side {
@@ -395,11 +384,11 @@ export class Supervisor {
 
   private async startLog(side: Side): Promise<void> {
     if (!this.logPipe) return;
-    const inline = this.inlineLogs ? await this.readInlineLog() : null;
+    const inline = this.inlineLogs ? await readInlineLog(path.join(this.base, 'log')) : null;
     // the pipe is closed when the service exits, which may have happened meanwhile
     if (!this.logPipe) return;
     if (inline) {
-      this.startInlineLog(side, inline.plan, inline.cwd);
+      this.startInlineLog(side, inline);
       return;
     }
     // an in-process engine before may have left the shared read end non-blocking
@@ -407,24 +396,7 @@ export class Supervisor {
     this.launch(side, RUN, { file: './run', argv: ['./run'], cwd: path.join(this.base, 'log'), stdio: [this.logPipe[0], 'inherit', this.stderr] }, 'log/./run');
   }
 
-  // log/run is read at every start, as runsv execs it anew every time.
-  private async readInlineLog(): Promise<{ plan: InlineLog; cwd: string } | null> {
-    const logDir = path.join(this.base, 'log');
-    try {
-      const flag = await fsp.readFile(path.join(logDir, 'inline'), 'latin1').catch(() => '');
-      if (flag.trim() === 'no') return null;
-      const run = path.join(logDir, 'run');
-      const st = await fsp.stat(run);
-      if (!st.isFile() || !(st.mode & constants.S_IXUSR) || st.size > 4096) return null;
-      const plan = parseInlineLog(await fsp.readFile(run, 'latin1'));
-      // relative log folders are relative to the real log/, not to /proc/self/fd/N/log
-      return plan ? { plan, cwd: await fsp.realpath(logDir) } : null;
-    } catch {
-      return null;
-    }
-  }
-
-  private startInlineLog(side: Side, plan: InlineLog, cwd: string): void {
+  private startInlineLog(side: Side, inline: InlineLogPlan): void {
     const s = side.slot;
     s.time = taiNow();
     s.startedMs = nowMs();
@@ -434,12 +406,7 @@ export class Supervisor {
     s.startTicks = undefined;
     let engine: LogEngine;
     try {
-      const owner = plan.user ? ownerOf(plan.user) : null;
-      engine = new LogEngine({
-        dirs: plan.dirs,
-        options: { ...plan.options, cwd, owner, stderr: { write: (b: Buffer) => this.report(b.toString('latin1').replace(/\n$/, '')) } },
-        input: dup(this.logPipe![0]),
-      });
+      engine = createInlineEngine(inline, this.logPipe![0], this.report);
     } catch (err) {
       // what a svlogd process would have died of (bad user, bad option)
       this.report(`svlogd: fatal: ${(err as Error).message}`);
@@ -447,7 +414,6 @@ export class Supervisor {
       this.enqueueExit(side, { pid: INLINE_PID, code: 111, signal: null, status: 111 << 8 });
       return;
     }
-    engine.on('message', (kind: string, text: string) => this.report(`svlogd: ${kind}: ${text}`));
     s.pid = INLINE_PID;
     this.inlineLog = engine;
     this.publish(side);
@@ -457,18 +423,6 @@ export class Supervisor {
       engine.removeAllListeners();
       this.enqueueExit(side, { pid: INLINE_PID, code, signal: null, status: code << 8 });
     });
-  }
-
-  // What svlogd does on each signal, for the engine running in this process.
-  private signalInline(sig: NodeJS.Signals): void {
-    const engine = this.inlineLog;
-    if (!engine) return;
-    if (sig === 'SIGHUP') engine.reopen();
-    else if (sig === 'SIGALRM') engine.rotate();
-    else if (sig === 'SIGSTOP' || sig === 'SIGCONT') return;
-    // TERM, and the signals that would kill a svlogd process: stop reading,
-    // write out what was read, end. Nothing is lost: the rest stays in the pipe.
-    else engine.stop();
   }
 
   /** stdout of ./run, ./finish and control scripts: the log pipe when there is a log service */
@@ -531,7 +485,10 @@ export class Supervisor {
   }
 
   private signal(s: Slot, sig: NodeJS.Signals): void {
-    if (s.pid === INLINE_PID) return this.signalInline(sig);
+    if (s.pid === INLINE_PID) {
+      if (this.inlineLog) signalEngine(this.inlineLog, sig);
+      return;
+    }
     if (s.pid <= 0) return;
     try {
       kill(s.pid, sig);
@@ -540,36 +497,21 @@ export class Supervisor {
     }
   }
 
-  /** control/<c>: true when it exists, is owner-executable and exits 0 (or dies by a signal). */
-  private async custom(side: Side, letter: string): Promise<boolean> {
-    if (side.slot.isLog) return false;
-    const rel = `control/${letter}`;
-    let mode: number;
-    try {
-      mode = (await fsp.stat(path.join(this.base, rel))).mode;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(`unable to stat ${rel}: ${errorText(err)}`);
-      return false;
-    }
-    if (!(mode & constants.S_IXUSR)) return false;
-    let pid: number;
-    try {
-      pid = spawn({
-        file: rel,
-        argv: [rel],
-        cwd: this.base,
+  /** control/<c> for the main service (a log service has none). */
+  private custom(side: Side, letter: string): Promise<boolean> {
+    if (side.slot.isLog) return Promise.resolve(false);
+    return runControlScript(
+      {
+        base: this.base,
         env: this.env,
         setsid: this.setsid,
-        stdio: ['inherit', this.out(), this.stderr],
-        sigmask: CONTROL_SIGMASK,
-      });
-    } catch (err) {
-      if ((err as { syscall?: string }).syscall === 'execve') this.report(this.fatal(`unable to run control/?: ${errorText(err)}`));
-      else this.warn(`unable to setup stdout for ${rel}: ${errorText(err)}`);
-      return false;
-    }
-    const exit = await waitExit(pid);
-    return exit.status >> 8 === 0;
+        stdout: this.out(),
+        stderr: this.stderr,
+        warn: (m) => this.warn(m),
+        fatal: (m) => this.report(this.fatal(m)),
+      },
+      letter,
+    );
   }
 
   private async canOpen(p: string): Promise<boolean> {

@@ -22,13 +22,23 @@ export interface ReexecContext {
 }
 
 let busy = false;
+// when this image started: a fault soon after a fault-driven re-exec is not
+// answered by another one (an error that recurs at every start would loop)
+const AT_ENV = 'RUNITD_REEXEC_AT';
+const startedAfterFault = Number(process.env[AT_ENV] ?? 0);
+delete process.env[AT_ENV];
+const FAULT_REEXEC_GAP_MS = 10_000;
 
 /**
  * Re-executes the daemon. Returns only when that was impossible: the new image
  * failed its probe or execve failed; then this image carries on as before.
  */
-export async function reexec(ctx: ReexecContext, reason: string): Promise<void> {
+export async function reexec(ctx: ReexecContext, reason: string, fault = false): Promise<void> {
   if (busy) return;
+  if (fault && Date.now() - startedAfterFault < FAULT_REEXEC_GAP_MS) {
+    ctx.report(`${ctx.prefix}: warning: re-exec: not again within ${FAULT_REEXEC_GAP_MS / 1000} s of the last one: ${reason}`);
+    return;
+  }
   busy = true;
   try {
     ctx.report(`${ctx.prefix}: info: re-exec: ${reason}`);
@@ -47,6 +57,7 @@ export async function reexec(ctx: ReexecContext, reason: string): Promise<void> 
       [EXITS_ENV]: JSON.stringify(exits.map((e) => [e.pid, e.status])),
       RUNITD_NOFILE_SOFT: String(originalNofile),
     };
+    if (fault) env[AT_ENV] = String(Date.now());
     try {
       execInPlace(process.execPath, argv, { env });
     } catch (err) {
