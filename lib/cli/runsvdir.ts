@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { getrlimit, pipe, setChildOomScoreAdj, setrlimit } from '../native';
 import { keep, take } from '../supervise/handover';
 import { ScanDir } from '../runsvdir/daemon';
-import { finishTakeover, PROBE_ENV, reexec, startTakeover } from '../runsvdir/reexec';
+import { finishTakeover, PROBE_ENV, reexec, reexecSettled, startTakeover } from '../runsvdir/reexec';
 import { TitleLog } from '../runsvdir/title';
 import { formatLabel, taiNow } from '../tai64';
 
@@ -104,21 +104,24 @@ async function main(): Promise<void> {
   shieldFromOom(report, dir);
   const scandir = new ScanDir({ dir, newSessions: args.newSessions, report, stderr: stderrPipe, env, inlineLogs });
 
-  const ctx = { scandir, prefix: `runsvdir ${dir}`, report, env: startEnv };
+  let stopping = false;
+  const ctx = { scandir, prefix: `runsvdir ${dir}`, report, env: startEnv, cancelled: () => stopping };
   // A fault leaves state half-changed in memory; the status files on disk and
   // the processes are the truth, so a fresh image takes over from them.
   const fault = (err: unknown): void => {
     report(`runsvdir ${dir}: warning: internal error: ${(err as Error)?.stack ?? String(err)}`);
-    void reexec(ctx, `internal error: ${(err as Error)?.message ?? String(err)}`, true);
+    if (!stopping) void reexec(ctx, `internal error: ${(err as Error)?.message ?? String(err)}`, true);
   };
   process.on('uncaughtException', fault);
   process.on('unhandledRejection', fault);
 
-  let stopping = false;
   const stopAll = (code: number): void => {
     if (stopping) return;
     stopping = true;
-    void scandir.stopAll().then(() => process.exit(code));
+    // a re-exec under way sees `stopping` and gives up before its exec
+    void reexecSettled()
+      .then(() => scandir.stopAll())
+      .then(() => process.exit(code));
   };
   // runit's runsvdir exits on TERM leaving its runsv processes (and so the
   // services) running: here the supervisors live in this process, so TERM stops
@@ -128,7 +131,10 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => stopAll(111));
   process.on('SIGALRM', () => void forcedRescan(scandir, dir, report));
   // USR2: re-exec in place (after an upgrade), taking every service over
-  process.on('SIGUSR2', () => void reexec(ctx, 'requested'));
+  // (not while stopping: the next image would take over services on their way down)
+  process.on('SIGUSR2', () => {
+    if (!stopping) void reexec(ctx, 'requested');
+  });
   process.on('SIGQUIT', () => undefined);
   const faults = process.env.RUNITD_TEST_FAULTS === '1';
   process.on('SIGUSR1', () => {

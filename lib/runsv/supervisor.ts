@@ -42,6 +42,13 @@ type Which = 'main' | 'log';
 type Event = { kind: 'control'; which: Which; byte: string } | { kind: 'exit'; which: Which; exit: Exit } | { kind: 'tick' };
 
 const nowMs = (): number => performance.now();
+const FREEZE_WAIT_MS = 3000;
+
+/** `p`, or nothing after `ms`. */
+function within(ms: number, p: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p.then(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
+}
 // The pid an in-process log engine has in the slot. It is published as 0: there
 // is no process of its own to signal (a `kill` of the daemon's pid would hit
 // every service), so sv is the way to talk to it.
@@ -87,6 +94,7 @@ export class Supervisor {
   private readonly queue: Event[] = [];
   private queueHead = 0;
   private draining = false;
+  private drained?: () => void;
 
   private constructor(opts: SupervisorOptions) {
     this.name = opts.name;
@@ -266,6 +274,7 @@ export class Supervisor {
     this.queue.splice(0, this.queueHead);
     this.queueHead = 0;
     this.draining = false;
+    this.drained?.();
   }
 
   private side(which: Which): Side {
@@ -404,6 +413,7 @@ export class Supervisor {
     s.termSent = false;
     s.state = RUN;
     s.startTicks = undefined;
+    if (this.frozen) return;
     let engine: LogEngine;
     try {
       engine = createInlineEngine(inline, this.logPipe![0], this.report);
@@ -431,6 +441,8 @@ export class Supervisor {
   }
 
   private launch(side: Side, state: typeof RUN | typeof FINISH, plan: SpawnPlan, what: string): void {
+    // a handler that was under way when freeze() came: the next image starts it
+    if (this.frozen) return;
     const s = side.slot;
     const t = nowMs();
     if (state === RUN) {
@@ -540,10 +552,13 @@ export class Supervisor {
       if (side.timer) clearTimeout(side.timer);
       side.timer = undefined;
     }
+    // a handler under way (a control/X script) finishes first, for a while
+    if (this.draining) await within(FREEZE_WAIT_MS, new Promise<void>((r) => (this.drained = r)));
     const engine = this.inlineLog;
     if (engine) {
       engine.stop();
-      await engine.done;
+      // a logger held up by a full disk loses what it holds (at most 64 KiB), not the re-exec
+      await within(FREEZE_WAIT_MS, engine.done);
     }
     await Promise.all([this.main.writer.settled(), this.log?.writer.settled()]);
   }

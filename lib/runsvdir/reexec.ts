@@ -19,9 +19,17 @@ export interface ReexecContext {
   report: (line: string) => void;
   /** the environment the next image must start with (what this one was given) */
   env: NodeJS.ProcessEnv;
+  /** true when the re-exec must not happen after all (the daemon is stopping) */
+  cancelled: () => boolean;
 }
 
-let busy = false;
+let current: Promise<void> | null = null;
+
+/** Resolves once no re-exec is under way (one that gives up returns here). */
+export async function reexecSettled(): Promise<void> {
+  while (current) await current;
+}
+
 // when this image started: a fault soon after a fault-driven re-exec is not
 // answered by another one (an error that recurs at every start would loop)
 const AT_ENV = 'RUNITD_REEXEC_AT';
@@ -33,41 +41,47 @@ const FAULT_REEXEC_GAP_MS = 10_000;
  * Re-executes the daemon. Returns only when that was impossible: the new image
  * failed its probe or execve failed; then this image carries on as before.
  */
-export async function reexec(ctx: ReexecContext, reason: string, fault = false): Promise<void> {
-  if (busy) return;
+export function reexec(ctx: ReexecContext, reason: string, fault = false): Promise<void> {
+  if (current) return current;
+  current = attempt(ctx, reason, fault).finally(() => (current = null));
+  return current;
+}
+
+async function attempt(ctx: ReexecContext, reason: string, fault: boolean): Promise<void> {
   if (fault && Date.now() - startedAfterFault < FAULT_REEXEC_GAP_MS) {
     ctx.report(`${ctx.prefix}: warning: re-exec: not again within ${FAULT_REEXEC_GAP_MS / 1000} s of the last one: ${reason}`);
     return;
   }
-  busy = true;
+  ctx.report(`${ctx.prefix}: info: re-exec: ${reason}`);
+  const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
+  const bad = await probe(argv, ctx.env);
+  if (bad) {
+    ctx.report(`${ctx.prefix}: warning: re-exec: new image unusable: ${bad}`);
+    return;
+  }
+  const exits = freezeExits();
+  await ctx.scandir.freezeAll();
+  if (ctx.cancelled()) {
+    thawExits();
+    ctx.scandir.thawAll();
+    ctx.report(`${ctx.prefix}: info: re-exec: given up, stopping`);
+    return;
+  }
+  const [key, fds] = prepareExec();
+  const env = {
+    ...ctx.env,
+    [key]: fds,
+    [EXITS_ENV]: JSON.stringify(exits.map((e) => [e.pid, e.status])),
+    RUNITD_NOFILE_SOFT: String(originalNofile),
+  };
+  if (fault) env[AT_ENV] = String(Date.now());
   try {
-    ctx.report(`${ctx.prefix}: info: re-exec: ${reason}`);
-    const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
-    const bad = await probe(argv, ctx.env);
-    if (bad) {
-      ctx.report(`${ctx.prefix}: warning: re-exec: new image unusable: ${bad}`);
-      return;
-    }
-    const exits = freezeExits();
-    await ctx.scandir.freezeAll();
-    const [key, fds] = prepareExec();
-    const env = {
-      ...ctx.env,
-      [key]: fds,
-      [EXITS_ENV]: JSON.stringify(exits.map((e) => [e.pid, e.status])),
-      RUNITD_NOFILE_SOFT: String(originalNofile),
-    };
-    if (fault) env[AT_ENV] = String(Date.now());
-    try {
-      execInPlace(process.execPath, argv, { env });
-    } catch (err) {
-      abortExec();
-      thawExits();
-      ctx.scandir.thawAll();
-      ctx.report(`${ctx.prefix}: warning: re-exec: unable to exec ${process.execPath}: ${(err as Error).message}`);
-    }
-  } finally {
-    busy = false;
+    execInPlace(process.execPath, argv, { env });
+  } catch (err) {
+    abortExec();
+    thawExits();
+    ctx.scandir.thawAll();
+    ctx.report(`${ctx.prefix}: warning: re-exec: unable to exec ${process.execPath}: ${(err as Error).message}`);
   }
 }
 

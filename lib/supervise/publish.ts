@@ -41,7 +41,7 @@ export function statLine(s: ServiceView): string {
   return line + '\n';
 }
 
-/** supervise/pidstart: `PID STARTTICKS run|finish\n`, empty when no process of its own runs. */
+/** supervise/pidstart: `PID STARTTICKS run|finish\n`, or '' when no process of its own runs. */
 export function pidstartLine(s: ServiceView, filePid: number): string {
   if (filePid <= 0 || s.startTicks === undefined || s.state === STATE_DOWN) return '';
   return `${filePid} ${s.startTicks} ${s.state === STATE_FINISH ? 'finish' : 'run'}\n`;
@@ -118,8 +118,11 @@ export class StatusWriter {
     if (s.pid !== this.lastPid) {
       const filePid = s.pidFile ?? s.pid;
       // before the status names the pid, so that a daemon restarted at any point
-      // finds the process the status names described here (see pidstartLine)
-      await this.replace(SUPERVISE_FILES.pidstartNew, SUPERVISE_FILES.pidstart, pidstartLine(s, filePid), false);
+      // finds the process the status names described here. Not rewritten when no
+      // process runs: a stale line names a process that is gone, or one whose
+      // start time differs, and is never adopted.
+      const line = pidstartLine(s, filePid);
+      if (line) await this.replace(SUPERVISE_FILES.pidstartNew, SUPERVISE_FILES.pidstart, line, false);
       // runsv writes pid without checking the write: a full disk leaves it empty
       if (!(await this.replace(SUPERVISE_FILES.pidNew, SUPERVISE_FILES.pid, filePid > 0 ? `${filePid}\n` : '', false))) return;
       this.lastPid = s.pid;
