@@ -22,8 +22,12 @@ export async function readInlineLog(logDir: string): Promise<InlineLogPlan | nul
     const st = await fsp.stat(run);
     if (!st.isFile() || !(st.mode & constants.S_IXUSR) || st.size > 4096) return null;
     const plan = parseInlineLog(await fsp.readFile(run, 'latin1'));
+    if (!plan) return null;
     // not /proc/self/fd/N/log: that path means nothing to the engine's processors
-    return plan ? { plan, cwd: await fsp.realpath(logDir) } : null;
+    const cwd = await fsp.realpath(logDir);
+    // the script's `mkdir -p`; a failure shows when the engine opens the folder, as with the script
+    for (const d of plan.mkdirs) await fsp.mkdir(path.resolve(cwd, d), { recursive: true }).catch(() => undefined);
+    return { plan, cwd };
   } catch {
     return null;
   }

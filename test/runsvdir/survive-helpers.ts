@@ -329,13 +329,21 @@ export function forgeStatusPid(dir: string, pid: number): void {
   writeFileSync(path.join(dir, 'supervise', 'pid'), `${pid}\n`);
 }
 
-export function readPidstart(dir: string): { pid: number; ticks: number } | null {
+/** supervise/pidstart: `PID STARTTICKS` and what follows them (the kind of process). */
+export function readPidstart(dir: string): { pid: number; ticks: number; rest: string[] } | null {
   try {
-    const [p, tk] = readFileSync(path.join(dir, 'supervise', 'pidstart'), 'latin1').trim().split(/\s+/);
-    return { pid: Number(p), ticks: Number(tk) };
+    const [p, tk, ...rest] = readFileSync(path.join(dir, 'supervise', 'pidstart'), 'latin1').trim().split(/\s+/);
+    return { pid: Number(p), ticks: Number(tk), rest };
   } catch {
     return null;
   }
+}
+
+/** Rewrites supervise/pidstart with another pid and start time, the rest of the record as the daemon wrote it. */
+export function forgePidstart(dir: string, pid: number, ticks: number): void {
+  const rec = readPidstart(dir);
+  if (!rec) throw new Error(`no pidstart in ${dir}`);
+  writeFileSync(path.join(dir, 'supervise', 'pidstart'), [pid, ticks, ...rec.rest].join(' ') + '\n');
 }
 
 // ------------------------------------------------------------------ a separate install

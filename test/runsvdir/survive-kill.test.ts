@@ -14,6 +14,7 @@ import {
   analyse,
   daemonEnv,
   FleetService,
+  forgePidstart,
   forgeStatusPid,
   idleRun,
   INLINE_LOG_RUN as INLINE_LOG,
@@ -122,6 +123,7 @@ t.test(`kill -9 with ${TOTAL} services running: adopted, none restarted or dupli
     .filter((x) => x.pids.length !== 1 || x.pids[0] !== x.want);
   t.same(catDup, [], 'exactly one cat per cat-logged service: the original one');
   t.ok(d2.stderr().indexOf('fatal') < 0, 'the new daemon reports nothing fatal');
+  t.match(d2.stderr(), `runsvdir ${scan}: info: adopted ${TOTAL + CAT_LOGS} running processes\n`, 'and says what it adopted (services and cat loggers)');
 
   // sv status shows the original pids and uptimes
   const dirs = fleet.map((s) => s.dir);
@@ -188,38 +190,40 @@ t.test(`kill -9 with ${TOTAL} services running: adopted, none restarted or dupli
 t.test('adoption refuses a pid reused by an unrelated process', async (t) => {
   const { root, sv: scan, track } = survivalRoot(t);
   const tag = path.basename(root);
-  const a = makeService(scan, 'a', { run: idleRun(`${tag}-a`) });
-  const b = makeService(scan, 'b', { run: idleRun(`${tag}-b`) });
-  const c = makeService(scan, 'c', { run: idleRun(`${tag}-c`) });
+  const [a, b, c, x] = ['a', 'b', 'c', 'x'].map((n) => makeService(scan, n, { run: idleRun(`${tag}-${n}`) }));
   const env = daemonEnv();
   const d1 = startRunsvdir(t, scan, [], env);
   track(d1.pid);
-  const up = await Promise.all([a, b, c].map((dir) => waitStatus(dir, (o) => o.state === 1, `${dir} up`)));
+  const up = await Promise.all([a, b, c, x].map((dir) => waitStatus(dir, (o) => o.state === 1, `${dir} up`)));
   for (const o of up) track(o.pid);
-  const [pa, pb, pc] = up.map((o) => o.pid);
+  const [pa, pb, pc, px] = up.map((o) => o.pid);
   const recA = (await waitFor(() => readPidstart(a), 'a pidstart written'))!;
-  t.same(recA, { pid: pa, ticks: startTicks(pa) }, 'supervise/pidstart holds PID STARTTICKS');
+  t.same([recA.pid, recA.ticks], [pa, startTicks(pa)], 'supervise/pidstart holds PID STARTTICKS');
+  await waitFor(() => readPidstart(x), 'x pidstart written');
 
   process.kill(d1.pid, 'SIGKILL');
   await d1.exited;
-  // a's and b's processes end while no daemon runs; their pids' places are taken
-  killPid(pa, 'SIGKILL');
-  killPid(pb, 'SIGKILL');
-  await waitFor(() => !alive(pa) && !alive(pb), 'a and b gone');
-  const strangers = [spawn('sleep', ['1000'], { stdio: 'ignore' }), spawn('sleep', ['1000'], { stdio: 'ignore' })];
+  // a's, b's and x's processes end while no daemon runs; strangers take their place
+  for (const p of [pa, pb, px]) killPid(p, 'SIGKILL');
+  await waitFor(() => !alive(pa) && !alive(pb) && !alive(px), 'a, b and x gone');
+  const strangers = [0, 1, 2].map(() => spawn('sleep', ['1000'], { stdio: 'ignore' }));
   const exits = strangers.map((p) => new Promise((r) => p.on('exit', r)));
   t.teardown(async () => {
     for (const p of strangers) killPid(p.pid!, 'SIGKILL');
     await Promise.all(exits);
   });
-  const [qa, qb] = strangers.map((p) => p.pid!);
+  const [qa, qb, qx] = strangers.map((p) => p.pid!);
   await waitFor(() => strangers.every((p) => readFileSync(`/proc/${p.pid}/comm`, 'latin1').trim() === 'sleep'), 'strangers exec sleep');
   t.not(startTicks(qa), recA.ticks, 'the stranger started later than the service did');
-  // a: the record names the stranger's pid with the old start time (the pid was reused)
+  // a: the records name the stranger's pid with the old start time (the pid was reused)
   forgeStatusPid(a, qa);
-  writeFileSync(path.join(a, 'supervise', 'pidstart'), `${qa} ${recA.ticks}\n`);
+  forgePidstart(a, qa, recA.ticks);
   // b: status points at the stranger, pidstart still names the old process
   forgeStatusPid(b, qb);
+  // x, the control: records naming a live process with its true start time are
+  // taken as they are, so a and b are refused for their start time alone
+  forgeStatusPid(x, qx);
+  forgePidstart(x, qx, startTicks(qx));
 
   const d2 = startRunsvdir(t, scan, [], env);
   track(d2.pid);
@@ -229,9 +233,13 @@ t.test('adoption refuses a pid reused by an unrelated process', async (t) => {
   track(nb.pid);
   t.same(pidsWithArg(`${tag}-a`), [na.pid], "a's ./run runs, once");
   t.same(pidsWithArg(`${tag}-b`), [nb.pid], "b's ./run runs, once");
-  await waitFor(() => supervised(c), 'c supervised');
+  // said once the first scan has been dealt with: c and x
+  await waitFor(() => d2.stderr().includes(`runsvdir ${scan}: info: adopted 2 running processes\n`), 'c and x adopted', 30000);
+  await waitFor(() => supervised(c) && supervised(x), 'c and x supervised');
   t.equal(observe(c)!.pid, pc, 'c, whose record is right, is adopted (same pid)');
   t.same(pidsWithArg(`${tag}-c`), [pc], 'and not started twice');
+  t.equal(observe(x)!.pid, qx, 'x: a record with the true start time is believed');
+  t.same(pidsWithArg(`${tag}-x`), [], "and x's ./run is not started");
   for (const q of [qa, qb]) {
     t.ok(alive(q), `the stranger ${q} still runs`);
     t.equal(procStat(q).ppid, process.pid, `the stranger ${q} is still ours`);

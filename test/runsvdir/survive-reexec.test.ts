@@ -7,7 +7,7 @@ import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { alive, openFds, procLimit, procStat, waitFor } from '../helpers/proc';
 import { ourBin, referenceBin, referenceSkip } from '../helpers/reference';
-import { observe, waitStatus } from '../runsv/runsv-helpers';
+import { control, observe, waitStatus } from '../runsv/runsv-helpers';
 import { Runsvdir, startRunsvdir } from './runsvdir-helpers';
 import {
   analyse,
@@ -152,6 +152,9 @@ t.test(`${REEXECS} re-execs in a row under load`, async (t) => {
   }
   const idle = fleet.filter((s) => !s.log);
   const mine = idle[idle.length - 1];
+  // sent sv down during one switch and sv up during another; the others are left alone
+  const switching = idle.slice(0, 2);
+  const kept = fleet.filter((s) => !switching.includes(s));
   // how the first image starts a service, to compare with a start after the re-execs
   const firstStart = startedAs(before.get(mine.name)!.main.pid);
   t.equal(firstStart.nofile, String(SOFT_NOFILE), 'a service gets the soft NOFILE limit the daemon was started with');
@@ -164,12 +167,45 @@ t.test(`${REEXECS} re-execs in a row under load`, async (t) => {
     await waitFor(() => logged.every((s) => writtenCount(s) >= mark.get(s.name)! + 5), `writers busy ${what}`, 30000, 50);
     await waitFor(() => logged.every((s) => analyse(s).max >= mark.get(s.name)! + 5), `loggers busy ${what}`, 30000, 100);
   };
+  // Commands sent while the daemon switches images wait in the FIFOs (handed over,
+  // never without a reader) and are obeyed by the new image: our sv for one
+  // service, and the control byte written again and again for the other.
+  const commandsDuringSwitch = async (byte: 'd' | 'u', i: number): Promise<void> => {
+    await waitFor(() => count(d, 're-exec: requested') >= i, `re-exec ${i} begun`, 30000, 2);
+    const viaSv = sv([byte === 'd' ? 'down' : 'up', switching[0].dir]);
+    let writes = 0;
+    const refused: string[] = [];
+    const end = Date.now() + 60000;
+    while (tookOver(d).length < i && Date.now() < end) {
+      try {
+        control(switching[1].dir, byte);
+        writes++;
+      } catch (err) {
+        refused.push((err as Error).message);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const r = await viaSv;
+    t.equal(r.code, 0, `sv ${byte === 'd' ? 'down' : 'up'} during re-exec ${i} accepted ${r.stdout}${r.stderr}`);
+    t.same(refused, [], `${writes} control writes during re-exec ${i}, none refused`);
+    for (const s of switching) {
+      const want = byte === 'd' ? 'down' : 'up';
+      // a lost command fails this assertion only: the re-execs go on
+      const o = await waitStatus(s.dir, (o) => o.state === (byte === 'd' ? 0 : 1), `${s.name} ${want} after re-exec ${i}`, 30000).catch((err: Error) => {
+        t.fail(`${s.name}: ${byte} sent during re-exec ${i} was obeyed (${err.message})`);
+        return null;
+      });
+      if (o) t.pass(`${s.name}: ${byte} sent during re-exec ${i} was obeyed`);
+      if (o?.pid) track(o.pid);
+    }
+  };
   for (let i = 1; i <= REEXECS; i++) {
     // under load, and with every logger of the last image at work
     await steady(`before re-exec ${i}`);
     if (i > 1) daemonFds.push(fdKinds(d.pid));
     const t0 = Date.now();
     process.kill(d.pid, 'SIGUSR2');
+    if (i === 3 || i === 4) await commandsDuringSwitch(i === 3 ? 'd' : 'u', i);
     await waitFor(() => tookOver(d).length >= i, `re-exec ${i} took over (stderr: ${d.stderr().slice(-500)})`, 60000, 10);
     took.push(Date.now() - t0);
     t.equal(d.proc.exitCode, null, `still running after re-exec ${i}`);
@@ -191,10 +227,10 @@ t.test(`${REEXECS} re-execs in a row under load`, async (t) => {
   t.comment(`re-exec durations, USR2 to "took over" (ms): ${took.join(' ')}; median ${sorted[sorted.length >> 1]}, max ${sorted[sorted.length - 1]}`);
 
   await waitFor(() => fleet.every((s) => supervised(s.dir) && (!s.log || supervised(logDir(s)))), 'control FIFOs answered', 30000);
-  assertKept(t, fleet, before, d.pid);
-  const dirs = fleet.map((s) => s.dir);
+  assertKept(t, kept, before, d.pid);
+  const dirs = kept.map((s) => s.dir);
   const ours = await sv(['status', ...dirs]);
-  t.same(statusPids(ours.stdout, dirs), fleet.map((s) => before.get(s.name)!.main.pid), 'our sv status shows the original pids');
+  t.same(statusPids(ours.stdout, dirs), kept.map((s) => before.get(s.name)!.main.pid), 'our sv status shows the original pids');
 
   // commands work after the re-execs (idle services, so the logs stay numbered from 1)
   t.equal((await sv(['down', mine.dir])).code, 0);
