@@ -4,7 +4,7 @@
 import { constants, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { dup, getgrnam, getpwnam } from '../native';
-import { LogEngine } from '../svlogd/engine';
+import type { LogEngine } from '../svlogd/engine';
 import { InlineLog, parseInlineLog } from './inline-log';
 
 export interface InlineLogPlan {
@@ -51,7 +51,10 @@ function ownerOf(spec: string): { uid: number; gid: number } {
 export function createInlineEngine(p: InlineLogPlan, pipeRead: number, report: (line: string) => void): LogEngine {
   const owner = p.plan.user ? ownerOf(p.plan.user) : null;
   const stderr = { write: (b: Buffer) => report(b.toString('latin1').replace(/\n$/, '')) };
-  const engine = new LogEngine({ dirs: p.plan.dirs, options: { ...p.plan.options, cwd: p.cwd, owner, stderr }, input: dup(pipeRead) });
+  // loaded on first use: the daemon's start path (first payload up) does not wait for the svlogd engine
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { LogEngine: Engine } = require('../svlogd/engine') as typeof import('../svlogd/engine');
+  const engine = new Engine({ dirs: p.plan.dirs, options: { ...p.plan.options, cwd: p.cwd, owner, stderr }, input: dup(pipeRead) });
   engine.on('message', (kind: string, text: string) => report(`svlogd: ${kind}: ${text}`));
   return engine;
 }
