@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// How soon a new svlogd starts reading its pipe: a logger restarted after a kill
+// finds a full pipe and a blocked service, so every millisecond before its first
+// read() is a millisecond the service cannot write. Ours (bin/svlogd) against
+// runit's svlogd in the same run, rounds interleaved, medians.
+//
+// Two figures per implementation:
+//  - exec -> first read(0): from the execve of the svlogd command (for ours, the
+//    bin/svlogd launcher script) to its first read of standard input, from
+//    `strace -f --seccomp-bpf -ttt -e trace=execve,read` (only those two syscalls
+//    stop, so the tracing costs little); skipped if strace is missing.
+//  - spawn -> first line on disk: a line is in the pipe before the logger starts;
+//    time until it is in log/current (polled every millisecond), no tracing.
+//
+//   node bench/svlogd-startup.js [rounds]    (after `npx tsc -p .`)
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const impls = {
+  runit: path.join(root, '.reference', 'usr', 'bin', 'svlogd'),
+  ours: path.join(root, 'bin', 'svlogd'),
+};
+const rounds = Number(process.argv[2] || 15);
+const hasStrace = spawnSync('strace', ['-V'], { stdio: 'ignore' }).status === 0;
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'svlogd-startup-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function freshDir() {
+  const dir = path.join(tmp, 'log');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir);
+  return dir;
+}
+
+function exited(child) {
+  return new Promise((res) => (child.exitCode !== null ? res() : child.on('exit', () => res())));
+}
+
+/** exec -> first read(0), in ms, from strace's timestamps. */
+async function traced(bin) {
+  const dir = freshDir();
+  const out = path.join(tmp, 'trace');
+  const child = spawn('strace', ['-f', '--seccomp-bpf', '-ttt', '-e', 'trace=execve,read', '-o', out, bin, dir], { stdio: ['pipe', 'ignore', 'inherit'] });
+  child.stdin.write('a line\n');
+  child.stdin.end();
+  await exited(child);
+  const lines = fs.readFileSync(out, 'utf8').split('\n');
+  const exec = lines.find((l) => l.includes('execve('));
+  const read = lines.find((l) => /\bread\(0,/.test(l));
+  if (!exec || !read) throw new Error(`no execve/read(0) in the trace of ${bin}`);
+  const at = (l) => Number(l.trim().split(/\s+/)[1]);
+  return (at(read) - at(exec)) * 1000;
+}
+
+/** spawn -> the line that was waiting in the pipe is in current, in ms. */
+async function onDisk(bin) {
+  const dir = freshDir();
+  const current = path.join(dir, 'current');
+  const t0 = performance.now();
+  const child = spawn(bin, [dir], { stdio: ['pipe', 'ignore', 'inherit'] });
+  child.stdin.write('a line\n');
+  let ms = null;
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline) {
+    try {
+      if (fs.statSync(current).size > 0) {
+        ms = performance.now() - t0;
+        break;
+      }
+    } catch {
+      // not created yet
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  child.stdin.end();
+  await exited(child);
+  if (ms === null) throw new Error(`${bin}: the line never arrived`);
+  return ms;
+}
+
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function main() {
+  for (const [name, bin] of Object.entries(impls)) {
+    if (!fs.existsSync(bin)) throw new Error(`missing ${name}: ${bin} (npm run reference; npx tsc -p .)`);
+  }
+  const res = { runit: { read: [], disk: [] }, ours: { read: [], disk: [] } };
+  for (let r = 0; r < rounds; r++) {
+    for (const name of r % 2 ? ['ours', 'runit'] : ['runit', 'ours']) {
+      if (hasStrace) res[name].read.push(await traced(impls[name]));
+      res[name].disk.push(await onDisk(impls[name]));
+    }
+  }
+  console.log(`${rounds} rounds, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}, NODE_EXTRA_CA_CERTS ${process.env.NODE_EXTRA_CA_CERTS ? 'set' : 'unset'}`);
+  console.log('| median ms | runit svlogd | ours | ours - runit |');
+  console.log('|---|---:|---:|---:|');
+  const row = (label, key) => {
+    const a = median(res.runit[key]);
+    const b = median(res.ours[key]);
+    console.log(`| ${label} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b - a).toFixed(1)} |`);
+  };
+  if (hasStrace) row('exec -> first read(0) (strace)', 'read');
+  else console.log('| exec -> first read(0) | (no strace) | | |');
+  row('spawn -> first line in current', 'disk');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
