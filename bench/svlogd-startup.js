@@ -12,7 +12,8 @@
 //  - spawn -> first line on disk: a line is in the pipe before the logger starts;
 //    time until it is in log/current (polled every millisecond), no tracing.
 //
-//   node bench/svlogd-startup.js [rounds]    (after `npx tsc -p .`)
+//   node bench/svlogd-startup.js [rounds] [name=path/to/svlogd ...]    (after `npx tsc -p .`)
+// Extra name=path pairs are measured alongside (e.g. an older build of ours).
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -25,6 +26,11 @@ const impls = {
   ours: path.join(root, 'bin', 'svlogd'),
 };
 const rounds = Number(process.argv[2] || 15);
+for (const extra of process.argv.slice(3)) {
+  const i = extra.indexOf('=');
+  impls[extra.slice(0, i)] = path.resolve(extra.slice(i + 1));
+}
+const names = Object.keys(impls);
 const hasStrace = spawnSync('strace', ['-V'], { stdio: 'ignore' }).status === 0;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'svlogd-startup-'));
@@ -92,23 +98,23 @@ async function main() {
   for (const [name, bin] of Object.entries(impls)) {
     if (!fs.existsSync(bin)) throw new Error(`missing ${name}: ${bin} (npm run reference; npx tsc -p .)`);
   }
-  const res = { runit: { read: [], disk: [] }, ours: { read: [], disk: [] } };
+  const res = Object.fromEntries(names.map((n) => [n, { read: [], disk: [] }]));
   for (let r = 0; r < rounds; r++) {
-    for (const name of r % 2 ? ['ours', 'runit'] : ['runit', 'ours']) {
+    for (const name of r % 2 ? [...names].reverse() : names) {
       if (hasStrace) res[name].read.push(await traced(impls[name]));
       res[name].disk.push(await onDisk(impls[name]));
     }
   }
   console.log(`${rounds} rounds, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}, NODE_EXTRA_CA_CERTS ${process.env.NODE_EXTRA_CA_CERTS ? 'set' : 'unset'}`);
-  console.log('| median ms | runit svlogd | ours | ours - runit |');
-  console.log('|---|---:|---:|---:|');
+  const others = names.filter((n) => n !== 'runit');
+  console.log(`| median ms | ${names.map((n) => (n === 'runit' ? 'runit svlogd' : n)).join(' | ')} | ${others.map((n) => `${n} - runit`).join(' | ')} |`);
+  console.log(`|---|${names.map(() => '---:').join('|')}|${others.map(() => '---:').join('|')}|`);
   const row = (label, key) => {
-    const a = median(res.runit[key]);
-    const b = median(res.ours[key]);
-    console.log(`| ${label} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b - a).toFixed(1)} |`);
+    const m = Object.fromEntries(names.map((n) => [n, median(res[n][key])]));
+    console.log(`| ${label} | ${names.map((n) => m[n].toFixed(1)).join(' | ')} | ${others.map((n) => (m[n] - m.runit).toFixed(1)).join(' | ')} |`);
   };
   if (hasStrace) row('exec -> first read(0) (strace)', 'read');
-  else console.log('| exec -> first read(0) | (no strace) | | |');
+  else console.log('| exec -> first read(0) | (no strace) |');
   row('spawn -> first line in current', 'disk');
 }
 

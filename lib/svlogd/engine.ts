@@ -87,7 +87,8 @@ export class LogEngine extends EventEmitter implements DirHost {
   private readonly timestamp: number;
   private readonly replaceChar: number;
   private readonly replace: Uint8Array | null;
-  private readonly stderr: { write(b: Buffer): unknown };
+  // process.stderr is made on first use, which costs a new logger milliseconds
+  private readonly stderrOpt: { write(b: Buffer): unknown } | undefined;
   private input: InputSource | null = null;
   private readonly inputSpec: number | Readable | InputSource;
 
@@ -129,7 +130,7 @@ export class LogEngine extends EventEmitter implements DirHost {
     this.verbose = o.verbose === true;
     this.pauseMs = o.pauseMs ?? 3000;
     this.owner = o.owner ?? null;
-    this.stderr = o.stderr ?? process.stderr;
+    this.stderrOpt = o.stderr;
     const rc = o.replaceChar;
     const rb = o.replaceBytes === undefined ? null : Buffer.from(o.replaceBytes);
     if (rc !== undefined && rc !== null) this.replaceChar = typeof rc === 'number' ? rc & 0xff : Buffer.from(rc)[0] ?? 0x5f;
@@ -481,7 +482,7 @@ export class LogEngine extends EventEmitter implements DirHost {
           else d.matchErr = p.kind;
         }
       }
-      if (d.matchErr === 0x65) this.stderr.write(this.packet(stamp, cfg.prefix, line, start, end, full));
+      if (d.matchErr === 0x65) (this.stderrOpt ?? process.stderr).write(this.packet(stamp, cfg.prefix, line, start, end, full));
       if (d.match !== 0x2b) continue;
       if (cfg.udp) d.sendUdp(this.packet(stamp, cfg.prefix, line, start, end, full));
       if (cfg.udpOnly) continue;
