@@ -26,11 +26,10 @@ export interface EngineOptions {
   /** -b: runit's read buffer; the default for unwrittenMax (default 1024) */
   bufLen?: number;
   /**
-   * Most bytes read from the input whose lines are not yet written to every
-   * directory, not counting the start of a line still being read (at most lineMax
-   * bytes): all that a SIGKILL can cost. The engine reads again only when what it
-   * read is written down to this. Default: bufLen, runit's contract; the daemon
-   * gives one pipe's worth.
+   * Most bytes read from the input and not yet written to every directory, besides
+   * the start of a line cut by a read (less than lineMax bytes): all that a SIGKILL
+   * can cost. The engine reads again only when what it read is written down to
+   * this. Default: bufLen, runit's contract; the daemon gives one pipe's worth.
    */
   unwrittenMax?: number;
   /** bytes asked for per read (default: unwrittenMax, at most 64 KiB) */
@@ -284,11 +283,11 @@ export class LogEngine extends EventEmitter implements DirHost {
   }
 
   /**
-   * Input bytes read whose lines are not yet written to every directory, not
-   * counting the start of a line still being read: at most unwrittenMax.
+   * Input bytes read and not yet written to every directory: what a kill would
+   * cost now. At most unwrittenMax and the start of one line cut by a read.
    */
   get unwritten(): number {
-    return this.readTotal - this.heldBytes() - this.durable;
+    return this.readTotal - this.durable;
   }
 
   /** The start of a line kept until its end is read (a longer line was written as it came). */
@@ -308,9 +307,12 @@ export class LogEngine extends EventEmitter implements DirHost {
     this.gate();
   }
 
-  /** Reads on only while a full read still fits under unwrittenMax. */
+  /**
+   * Reads on only while a full read still fits under unwrittenMax, the start of
+   * the line being read aside: it is written only once its end is read.
+   */
   private gate(): void {
-    const over = this.unwritten + this.readMax > this.unwrittenMax;
+    const over = this.unwritten - this.heldBytes() + this.readMax > this.unwrittenMax;
     if (over !== this.holds.has('backlog')) this.hold('backlog', over);
   }
 
