@@ -297,14 +297,13 @@ export class LogEngine extends EventEmitter implements DirHost {
 
   /** DirHost: a directory wrote something; maybe read again. */
   progress(): void {
-    const marks = this.marks;
-    while (marks.length > 0) {
-      const m = marks[0];
-      for (let i = 0; i < this.dirs.length; i++) if (this.dirs[i].written < m.want[i]) return this.gate();
-      this.durable = m.upTo;
-      marks.shift();
-    }
+    while (this.marks.length > 0 && this.reached(this.marks[0])) this.durable = (this.marks.shift() as Mark).upTo;
     this.gate();
+  }
+
+  private reached(m: Mark): boolean {
+    for (let i = 0; i < this.dirs.length; i++) if (this.dirs[i].written < m.want[i]) return false;
+    return true;
   }
 
   /**
@@ -313,7 +312,7 @@ export class LogEngine extends EventEmitter implements DirHost {
    */
   private gate(): void {
     const over = this.unwritten - this.heldBytes() + this.readMax > this.unwrittenMax;
-    if (over !== this.holds.has('backlog')) this.hold('backlog', over);
+    if (over !== this.holds.has('unwritten')) this.hold('unwritten', over);
   }
 
   private onData(buf: Buffer, n: number): void {

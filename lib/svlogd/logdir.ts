@@ -92,11 +92,6 @@ export class LogDir {
     this.io = host.blockingIo ? blockingIo : asyncIo;
   }
 
-  /** bytes handed over but not yet written */
-  get backlog(): number {
-    return this.queued - this.written;
-  }
-
   private file(name: string): string {
     return path.join(this.dir, name);
   }
