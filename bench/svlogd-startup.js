@@ -8,9 +8,15 @@
 //  - exec -> first read(0): from the execve of the svlogd command (for ours, the
 //    bin/svlogd launcher script) to its first read of standard input, from
 //    `strace -f --seccomp-bpf -ttt -e trace=execve,read` (only those two syscalls
-//    stop, so the tracing costs little); skipped if strace is missing.
+//    stop; but Node's module loading does dozens of read()s, so the tracing adds
+//    more to a Node program than to a C one); skipped if strace is missing.
 //  - spawn -> first line on disk: a line is in the pipe before the logger starts;
 //    time until it is in log/current (polled every millisecond), no tracing.
+//  - CPU (user+sys, /usr/bin/time) of that whole run: start, one line, exit. Less
+//    at the mercy of other load on the machine than the wall-clock figures.
+//
+// `node-floor` is Node's own share: a sh script that execs node on a few lines
+// reading fd 0 and appending to DIR/current, as near to nothing as Node allows.
 //
 //   node bench/svlogd-startup.js [rounds] [name=path/to/svlogd ...]    (after `npx tsc -p .`)
 // Extra name=path pairs are measured alongside (e.g. an older build of ours).
@@ -30,11 +36,18 @@ for (const extra of process.argv.slice(3)) {
   const i = extra.indexOf('=');
   impls[extra.slice(0, i)] = path.resolve(extra.slice(i + 1));
 }
-const names = Object.keys(impls);
 const hasStrace = spawnSync('strace', ['-V'], { stdio: 'ignore' }).status === 0;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'svlogd-startup-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+
+impls['node-floor'] = path.join(tmp, 'node-floor');
+fs.writeFileSync(
+  impls['node-floor'],
+  `#!/bin/sh\nexec node -e 'const fs = require("fs"); const b = Buffer.alloc(1024); const n = fs.readSync(0, b); fs.appendFileSync(process.argv[1] + "/current", b.subarray(0, n))' "$@"\n`,
+  { mode: 0o755 },
+);
+const names = Object.keys(impls);
 
 function freshDir() {
   const dir = path.join(tmp, 'log');
@@ -67,8 +80,9 @@ async function traced(bin) {
 async function onDisk(bin) {
   const dir = freshDir();
   const current = path.join(dir, 'current');
+  const timeFile = path.join(tmp, 'time');
   const t0 = performance.now();
-  const child = spawn(bin, [dir], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, bin, dir], { stdio: ['pipe', 'ignore', 'inherit'] });
   child.stdin.write('a line\n');
   let ms = null;
   const deadline = Date.now() + 20000;
@@ -86,7 +100,8 @@ async function onDisk(bin) {
   child.stdin.end();
   await exited(child);
   if (ms === null) throw new Error(`${bin}: the line never arrived`);
-  return ms;
+  const [user, sys] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { ms, cpu: (user + sys) * 1000 };
 }
 
 const median = (a) => {
@@ -98,11 +113,13 @@ async function main() {
   for (const [name, bin] of Object.entries(impls)) {
     if (!fs.existsSync(bin)) throw new Error(`missing ${name}: ${bin} (npm run reference; npx tsc -p .)`);
   }
-  const res = Object.fromEntries(names.map((n) => [n, { read: [], disk: [] }]));
+  const res = Object.fromEntries(names.map((n) => [n, { read: [], disk: [], cpu: [] }]));
   for (let r = 0; r < rounds; r++) {
     for (const name of r % 2 ? [...names].reverse() : names) {
       if (hasStrace) res[name].read.push(await traced(impls[name]));
-      res[name].disk.push(await onDisk(impls[name]));
+      const d = await onDisk(impls[name]);
+      res[name].disk.push(d.ms);
+      res[name].cpu.push(d.cpu);
     }
   }
   console.log(`${rounds} rounds, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}, NODE_EXTRA_CA_CERTS ${process.env.NODE_EXTRA_CA_CERTS ? 'set' : 'unset'}`);
@@ -116,6 +133,7 @@ async function main() {
   if (hasStrace) row('exec -> first read(0) (strace)', 'read');
   else console.log('| exec -> first read(0) | (no strace) |');
   row('spawn -> first line in current', 'disk');
+  row('CPU ms, start + one line + exit', 'cpu');
 }
 
 main().catch((err) => {
