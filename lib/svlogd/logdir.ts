@@ -343,7 +343,7 @@ export class LogDir {
     while (this.ops.length > 0) {
       const op = this.ops[0];
       if (op.kind !== 'write') return;
-      const n = this.writeBlocking(op.data);
+      const n = this.writeBlocking(op.data, op.data.length);
       if (n < op.data.length) {
         op.data = op.data.subarray(n);
         return;
@@ -353,7 +353,7 @@ export class LogDir {
     const len = this.stageLen;
     if (len === 0) return;
     this.queued += len;
-    const n = this.writeBlocking(this.stage.subarray(0, len));
+    const n = this.writeBlocking(this.stage, len);
     if (n === len) {
       this.stageLen = 0;
       return;
@@ -363,12 +363,12 @@ export class LogDir {
     this.stageLen = 0;
   }
 
-  /** How much of `data` was written before a write failed. */
-  private writeBlocking(data: Buffer): number {
+  /** How much of the first `len` bytes of `data` was written before a write failed. */
+  private writeBlocking(data: Buffer, len: number): number {
     let off = 0;
     try {
-      while (off < data.length) {
-        const n = writeSync(this.curFd, data, off, data.length - off);
+      while (off < len) {
+        const n = writeSync(this.curFd, data, off, len - off);
         off += n;
         this.written += n;
       }
