@@ -172,8 +172,9 @@ export async function killWhileBusy(dir: string, main: string, total: number, ki
   for (let k = 0; k < kills; k++) {
     const target = logBytes(main) + step;
     const done = path.join(dir, 'done');
-    await waitFor(() => logBytes(main) >= target || existsSync(done), `log past ${target} bytes before kill ${k + 1}`, 30000, 5);
-    if (logBytes(main) < target) break;
+    // a listing that races with a rotation reads low: decide on the look that ended the wait
+    const why = await waitFor(() => (logBytes(main) >= target ? 'grown' : existsSync(done) ? 'done' : null), `log past ${target} bytes before kill ${k + 1}`, 30000, 5);
+    if (why === 'done') break;
     killPid(pid);
     pids.push(pid);
     pid = await loggerPid(dir, pid);
