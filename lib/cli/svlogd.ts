@@ -16,7 +16,10 @@ if (!parsed.ok) {
   process.exit(111);
 }
 
-const engine = new LogEngine({ dirs: parsed.dirs, options: parsed.options, input: 0 });
+// A process of its own: it may block on its disk, as runit's does, and so writes
+// what it read before reading more than -b bytes ahead (a SIGKILL costs at most
+// that read and the start of the line it cut).
+const engine = new LogEngine({ dirs: parsed.dirs, options: { ...parsed.options, blockingIo: true }, input: 0 });
 const verbose = parsed.options.verbose === true;
 engine.on('message', (kind: string, text: string) => say(`svlogd: ${kind}: ${text}\n`));
 

@@ -29,6 +29,12 @@ export interface InlineLog {
 const STDERR_TO_STDOUT = /^exec\s+2>&1$/;
 const MKDIR_P = /^mkdir\s+-p\s+/;
 
+// What a daemon that dies can cost a service: at most one pipe's worth of lines
+// read but not yet written (plus the start of a line still being read). The engine
+// reads that much at a time, once the previous read is written: the pipe itself
+// holds what the service writes meanwhile. Writes stay asynchronous.
+export const INLINE_UNWRITTEN_MAX = 65536;
+
 const SHEBANG = /^#!\s*\/bin\/sh(\s+-[a-z]+)?\s*$/;
 const SHELL_SPECIAL = /[$`'"\\|&;<>(){}*?[\]~=#]/;
 
@@ -64,7 +70,7 @@ export function parseInlineLog(script: string): InlineLog | null {
   if (!isProgram(words.shift(), 'svlogd')) return null;
   const parsed = parseArgs(words);
   if (!parsed.ok || parsed.dirs.length === 0) return null;
-  return { options: parsed.options, dirs: parsed.dirs, user, mkdirs };
+  return { options: { ...parsed.options, unwrittenMax: INLINE_UNWRITTEN_MAX }, dirs: parsed.dirs, user, mkdirs };
 }
 
 function isProgram(word: string | undefined, name: string): boolean {

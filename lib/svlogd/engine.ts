@@ -23,8 +23,23 @@ export interface EngineOptions {
   replaceBytes?: string | Buffer;
   /** -l: bytes of a line used for matching, stderr and UDP (default 1000) */
   lineMax?: number;
-  /** -b: runit's buffer size; only checked against lineMax (default 1024) */
+  /** -b: runit's read buffer; the default for unwrittenMax (default 1024) */
   bufLen?: number;
+  /**
+   * Most bytes read from the input and not yet written to every directory, besides
+   * the start of a line cut by a read (less than lineMax bytes): all that a SIGKILL
+   * can cost. The engine reads again only when what it read is written down to
+   * this. Default: bufLen, runit's contract; the daemon gives one pipe's worth.
+   */
+  unwrittenMax?: number;
+  /** bytes asked for per read (default: unwrittenMax, at most 64 KiB) */
+  readMax?: number;
+  /**
+   * Blocking fs calls: lines are written before the next read, in the same tick.
+   * For the svlogd command, a process of its own; never in the daemon, whose event
+   * loop must not wait on one log's disk.
+   */
+  blockingIo?: boolean;
   /** -v */
   verbose?: boolean;
   /** runit pauses 3 s before retrying a failed write/rename/... */
@@ -48,15 +63,22 @@ export interface LogEngineInit {
   input: number | Readable | InputSource;
 }
 
-// Stop reading input while a directory has this much unwritten; resume below LOW.
-const BACKLOG_HIGH = 1 << 20;
-const BACKLOG_LOW = 1 << 18;
+const READ_MAX = 65536;
+
+/** A point of the input: every byte before `upTo` is written once each directory has written `want[i]`. */
+interface Mark {
+  upTo: number;
+  want: number[];
+}
 
 export class LogEngine extends EventEmitter implements DirHost {
   readonly lineMax: number;
   readonly verbose: boolean;
   readonly pauseMs: number;
   readonly owner: { uid: number; gid: number } | null;
+  readonly blockingIo: boolean;
+  readonly unwrittenMax: number;
+  readonly readMax: number;
   /** resolves with the exit code svlogd would have (0, or 111 after a fatal error) */
   readonly done: Promise<number>;
 
@@ -64,7 +86,8 @@ export class LogEngine extends EventEmitter implements DirHost {
   private readonly timestamp: number;
   private readonly replaceChar: number;
   private readonly replace: Uint8Array | null;
-  private readonly stderr: { write(b: Buffer): unknown };
+  // process.stderr is made on first use, which costs a new logger milliseconds
+  private readonly stderrOpt: { write(b: Buffer): unknown } | undefined;
   private input: InputSource | null = null;
   private readonly inputSpec: number | Readable | InputSource;
 
@@ -77,6 +100,12 @@ export class LogEngine extends EventEmitter implements DirHost {
   private stopRequested = false;
   private reopenPending = false;
   private reopening = false;
+
+  // what is read and what of it is written, in input bytes since the start
+  private readTotal = 0;
+  private splitTotal = 0;
+  private durable = 0;
+  private readonly marks: Mark[] = [];
 
   // the line being read
   private inLine = false;
@@ -94,10 +123,13 @@ export class LogEngine extends EventEmitter implements DirHost {
     this.lineMax = o.lineMax && o.lineMax > 0 ? o.lineMax : 1000;
     const bufLen = o.bufLen && o.bufLen > 0 ? o.bufLen : 1024;
     if (bufLen <= this.lineMax) throw new RangeError('svlogd: buflen must be greater than the line length');
+    this.unwrittenMax = o.unwrittenMax && o.unwrittenMax > 0 ? o.unwrittenMax : bufLen;
+    this.readMax = Math.min(o.readMax && o.readMax > 0 ? o.readMax : this.unwrittenMax, this.unwrittenMax, READ_MAX);
+    this.blockingIo = o.blockingIo === true;
     this.verbose = o.verbose === true;
     this.pauseMs = o.pauseMs ?? 3000;
     this.owner = o.owner ?? null;
-    this.stderr = o.stderr ?? process.stderr;
+    this.stderrOpt = o.stderr;
     const rc = o.replaceChar;
     const rb = o.replaceBytes === undefined ? null : Buffer.from(o.replaceBytes);
     if (rc !== undefined && rc !== null) this.replaceChar = typeof rc === 'number' ? rc & 0xff : Buffer.from(rc)[0] ?? 0x5f;
@@ -130,7 +162,7 @@ export class LogEngine extends EventEmitter implements DirHost {
     this.reopening = true;
     if (!(await this.openAll())) return false;
     this.reopening = false;
-    this.input = openInput(this.inputSpec);
+    this.input = openInput(this.inputSpec, this.readMax);
     this.input.start(
       (buf, n) => this.onData(buf, n),
       (err) => this.onEnd(err),
@@ -214,7 +246,7 @@ export class LogEngine extends EventEmitter implements DirHost {
     this.hold('reopen', false);
     const pending = this.deferred;
     this.deferred = [];
-    for (const b of pending) this.onData(b, b.length);
+    for (const b of pending) if (this.state === 'running') this.consume(b, b.length);
     if (this.stopRequested && !this.inLine) void this.exit(0);
   }
 
@@ -250,27 +282,64 @@ export class LogEngine extends EventEmitter implements DirHost {
     else if (this.state === 'running') this.input.resume();
   }
 
+  /**
+   * Input bytes read and not yet written to every directory: what a kill would
+   * cost now. At most unwrittenMax and the start of one line cut by a read.
+   */
+  get unwritten(): number {
+    return this.readTotal - this.durable;
+  }
+
+  /** The start of a line kept until its end is read (a longer line was written as it came). */
+  private heldBytes(): number {
+    return this.inLine && !this.overflow ? this.lineLen : 0;
+  }
+
   /** DirHost: a directory wrote something; maybe read again. */
   progress(): void {
-    if (!this.holds.has('backlog')) return;
-    for (const d of this.dirs) if (d.backlog > BACKLOG_LOW) return;
-    this.hold('backlog', false);
+    while (this.marks.length > 0 && this.reached(this.marks[0])) this.durable = (this.marks.shift() as Mark).upTo;
+    this.gate();
+  }
+
+  private reached(m: Mark): boolean {
+    for (let i = 0; i < this.dirs.length; i++) if (this.dirs[i].written < m.want[i]) return false;
+    return true;
+  }
+
+  /**
+   * Reads on only while a full read still fits under unwrittenMax, the start of
+   * the line being read aside: it is written only once its end is read.
+   */
+  private gate(): void {
+    const over = this.unwritten - this.heldBytes() + this.readMax > this.unwrittenMax;
+    if (over !== this.holds.has('unwritten')) this.hold('unwritten', over);
   }
 
   private onData(buf: Buffer, n: number): void {
     if (this.state !== 'running') return;
+    this.readTotal += n;
     if (this.reopening) {
       // a read already under way when we paused: keep it for the reopened dirs
       this.deferred.push(Buffer.from(buf.subarray(0, n)));
       return;
     }
+    this.consume(buf, n);
+  }
+
+  private consume(buf: Buffer, n: number): void {
     this.split(buf, n);
-    let heavy = false;
+    this.splitTotal += n;
+    let pending = false;
     for (const d of this.dirs) {
       d.flush();
-      if (d.backlog > BACKLOG_HIGH) heavy = true;
+      if (d.written < d.queued) pending = true;
     }
-    if (heavy) this.hold('backlog', true);
+    const upTo = this.splitTotal - this.heldBytes();
+    if (!pending) {
+      this.durable = upTo;
+      this.marks.length = 0;
+    } else this.marks.push({ upTo, want: this.dirs.map((d) => d.queued) });
+    this.gate();
     if (this.stopRequested && !this.inLine) void this.exit(0);
   }
 
@@ -414,7 +483,7 @@ export class LogEngine extends EventEmitter implements DirHost {
           else d.matchErr = p.kind;
         }
       }
-      if (d.matchErr === 0x65) this.stderr.write(this.packet(stamp, cfg.prefix, line, start, end, full));
+      if (d.matchErr === 0x65) (this.stderrOpt ?? process.stderr).write(this.packet(stamp, cfg.prefix, line, start, end, full));
       if (d.match !== 0x2b) continue;
       if (cfg.udp) d.sendUdp(this.packet(stamp, cfg.prefix, line, start, end, full));
       if (cfg.udpOnly) continue;

@@ -19,13 +19,20 @@ const CHUNK = 65536;
 // synchronously before the next callback can run, and a daemon may hold 1000 of them.
 const SHARED_READ_BUFFER = Buffer.allocUnsafe(CHUNK);
 
+/** At most `max` bytes per read: whatever is read is what a killed logger can lose. */
+function readSize(max: number): number {
+  return Math.max(1, Math.min(CHUNK, Math.floor(max)));
+}
+
 /** A pipe or socket fd, read through libuv's poller (never a threadpool thread). */
 class PollInput implements InputSource {
   private sock: net.Socket | null = null;
   private paused = false;
   private ended = false;
-  private readonly buf = SHARED_READ_BUFFER;
-  constructor(private readonly fd: number) {}
+  private readonly buf: Buffer;
+  constructor(private readonly fd: number, max: number) {
+    this.buf = SHARED_READ_BUFFER.subarray(0, readSize(max));
+  }
 
   start(onData: (buf: Buffer, n: number) => void, onEnd: (err?: Error) => void): void {
     const finish = (err?: Error): void => {
@@ -80,8 +87,10 @@ class FileInput implements InputSource {
   private ended = false;
   private onData: ((buf: Buffer, n: number) => void) | null = null;
   private onEnd: ((err?: Error) => void) | null = null;
-  private readonly buf = Buffer.allocUnsafe(CHUNK);
-  constructor(private readonly fd: number, private readonly owned: boolean) {}
+  private readonly buf: Buffer;
+  constructor(private readonly fd: number, private readonly owned: boolean, max: number) {
+    this.buf = Buffer.allocUnsafe(readSize(max));
+  }
 
   start(onData: (buf: Buffer, n: number) => void, onEnd: (err?: Error) => void): void {
     this.onData = onData;
@@ -92,7 +101,7 @@ class FileInput implements InputSource {
   private next(): void {
     if (this.paused || this.reading || this.ended) return;
     this.reading = true;
-    fs.read(this.fd, this.buf, 0, CHUNK, null, (err, n) => {
+    fs.read(this.fd, this.buf, 0, this.buf.length, null, (err, n) => {
       this.reading = false;
       if (this.ended) return;
       if (err && (err.code === 'EAGAIN' || err.code === 'EINTR')) {
@@ -157,14 +166,15 @@ class StreamInput implements InputSource {
 }
 
 /**
- * An input for an fd (pipe/socket: polled; file/tty: read) or a Readable.
+ * An input for an fd (pipe/socket: polled; file/tty: read), reading at most
+ * `readMax` bytes at a time, or a Readable (chunks as they come).
  * A polled fd is closed by close(); pass a duplicate if the fd must survive the engine.
  */
-export function openInput(input: number | Readable | InputSource): InputSource {
+export function openInput(input: number | Readable | InputSource, readMax = CHUNK): InputSource {
   if (typeof input === 'number') {
     const st = fs.fstatSync(input);
-    if (st.isFIFO() || st.isSocket()) return new PollInput(input);
-    return new FileInput(input, false);
+    if (st.isFIFO() || st.isSocket()) return new PollInput(input, readMax);
+    return new FileInput(input, false, readMax);
   }
   if (isInputSource(input)) return input;
   return new StreamInput(input);

@@ -2,17 +2,28 @@
 //
 // Lines are accounted for synchronously (size counter, rotation points) while the
 // engine splits its input, so rotations fall on exactly the bytes where runit's
-// would; the bytes themselves are written by an asynchronous worker, in order,
-// one coalesced write per stretch between rotations. Errors are retried after a
-// pause, as runit does, while the backlog makes the engine stop reading input.
-import * as dgram from 'node:dgram';
+// would; the bytes themselves are written in order, one coalesced write per
+// stretch between rotations: by an asynchronous worker (the daemon), or, for the
+// svlogd command, with blocking writes before the engine reads on, falling back to
+// the worker for rotations and failures. Errors are retried after a pause, as
+// runit does, while the unwritten bytes make the engine stop reading input.
+import type * as Dgram from 'node:dgram';
+import { writeSync } from 'node:fs';
 import * as path from 'node:path';
 import * as native from '../native';
 import { formatLabel } from '../tai64';
 import { DirConfig, defaultConfig, parseConfig } from './config';
 import { errorCode, errorText } from '../errstr';
-import * as io from './fsio';
+import { asyncIo, blockingIo, Io, O_APPEND_NEW, O_NOFOLLOW, O_READ, O_TRUNC_NEW, sleep } from './fsio';
 import { stampNow } from './stamp';
+
+// UDP is rare: its module is loaded by the first directory that uses it, not on
+// every logger's way to its first read.
+let dgramModule: typeof Dgram | null = null;
+function dgram(): typeof Dgram {
+  if (dgramModule === null) dgramModule = require('node:dgram') as typeof Dgram;
+  return dgramModule;
+}
 
 export type MessageKind = 'warning' | 'pausing' | 'info' | 'fatal';
 
@@ -22,8 +33,10 @@ export interface DirHost {
   readonly verbose: boolean;
   readonly pauseMs: number;
   readonly owner: { uid: number; gid: number } | null;
+  /** blocking fs calls and writes (the svlogd command), or the threadpool (the daemon) */
+  readonly blockingIo: boolean;
   message(kind: MessageKind, text: string): void;
-  /** called when the backlog shrank or the worker went idle */
+  /** called when bytes were written or the worker went idle */
   progress(): void;
 }
 
@@ -50,8 +63,10 @@ export class LogDir {
   deadline = 0;
   /** bytes in `current` once everything queued is written */
   size = 0;
-  /** bytes queued but not yet written */
-  backlog = 0;
+  /** bytes handed over for writing since the start (running total) */
+  queued = 0;
+  /** bytes written since the start (running total; `queued` once all is on disk) */
+  written = 0;
 
   private lockFd = -1;
   private curFd = -1;
@@ -63,8 +78,9 @@ export class LogDir {
   private working = false;
   private idleWaiters: (() => void)[] = [];
   private processing: { u: string; t: string; done: Promise<void> } | null = null;
-  private udp: dgram.Socket | null = null;
+  private udp: Dgram.Socket | null = null;
   private stopped = false;
+  private readonly io: Io;
 
   constructor(
     /** as given (used in messages) */
@@ -72,7 +88,9 @@ export class LogDir {
     /** absolute */
     readonly dir: string,
     private readonly host: DirHost,
-  ) {}
+  ) {
+    this.io = host.blockingIo ? blockingIo : asyncIo;
+  }
 
   private file(name: string): string {
     return path.join(this.dir, name);
@@ -95,7 +113,7 @@ export class LogDir {
       } catch (err) {
         if (err instanceof Stopped) throw err;
         this.host.message('pausing', `${what}: ${this.name}: ${errorText(err)}`);
-        await io.sleep(this.host.pauseMs);
+        await sleep(this.host.pauseMs);
       }
     }
   }
@@ -108,13 +126,13 @@ export class LogDir {
    * appended to by root. New files are given to the log's owner.
    */
   private async create(name: string, flags: number, mode: number): Promise<number> {
-    const fd = await io.open(this.file(name), flags, mode);
+    const fd = await this.io.open(this.file(name), flags, mode);
     try {
-      const st = await io.fstat(fd);
+      const st = await this.io.fstat(fd);
       if (!st.isFile() || st.nlink > 1) throw Object.assign(new Error(`${name}: not a plain file of its own`), { code: 'EMLINK' });
-      if (this.host.owner && (st.uid !== this.host.owner.uid || st.gid !== this.host.owner.gid)) await io.fchown(fd, this.host.owner.uid, this.host.owner.gid);
+      if (this.host.owner && (st.uid !== this.host.owner.uid || st.gid !== this.host.owner.gid)) await this.io.fchown(fd, this.host.owner.uid, this.host.owner.gid);
     } catch (err) {
-      await io.close(fd);
+      await this.io.close(fd);
       throw err;
     }
     return fd;
@@ -126,7 +144,7 @@ export class LogDir {
     this.match = 0x2b;
     let st;
     try {
-      st = await io.stat(this.dir);
+      st = await this.io.stat(this.dir);
     } catch (err) {
       this.warn2('unable to open log directory', err);
       return false;
@@ -136,7 +154,7 @@ export class LogDir {
       return false;
     }
     try {
-      this.lockFd = await this.create('lock', io.O_APPEND_NEW, 0o600);
+      this.lockFd = await this.create('lock', O_APPEND_NEW, 0o600);
       native.flock(this.lockFd, 'ex', true);
     } catch (err) {
       this.warn2('unable to lock directory', err);
@@ -145,7 +163,7 @@ export class LogDir {
     }
     let text: Buffer | null = null;
     try {
-      text = this.host.owner ? await io.readFileNoFollow(this.file('config')) : await io.readFile(this.file('config'));
+      text = this.host.owner ? await this.io.readFileNoFollow(this.file('config')) : await this.io.readFile(this.file('config'));
       this.info(`read: ${this.name}/config`);
     } catch (err) {
       if (errorCode(err) !== 'ENOENT') this.warn2('unable to read config', err);
@@ -156,7 +174,7 @@ export class LogDir {
     let fresh = true;
     this.size = 0;
     try {
-      const cur = await io.lstat(this.file('current'));
+      const cur = await this.io.lstat(this.file('current'));
       if (!cur.isFile() || cur.nlink > 1) {
         // planted by whoever controls the folder: never follow it, never rotate it
         this.warn2('unable to open current', { code: cur.isSymbolicLink() ? 'ELOOP' : 'EMLINK' });
@@ -166,7 +184,7 @@ export class LogDir {
       if (cur.size > 0 && (cur.mode & 0o100) === 0) {
         // left by a svlogd that did not close cleanly: keep it as unprocessed
         const name = await this.freshName('.u');
-        await this.retry('unable to rename current', () => io.rename(this.file('current'), this.file(name)));
+        await this.retry('unable to rename current', () => this.io.rename(this.file('current'), this.file(name)));
         await this.prune();
       } else {
         this.size = cur.size;
@@ -180,8 +198,8 @@ export class LogDir {
       }
     }
     try {
-      this.curFd = await this.retry('unable to open current', () => this.create('current', io.O_APPEND_NEW, 0o600));
-      await this.retry('unable to set mode of current', () => io.fchmod(this.curFd, 0o644));
+      this.curFd = await this.retry('unable to open current', () => this.create('current', O_APPEND_NEW, 0o600));
+      await this.retry('unable to set mode of current', () => this.io.fchmod(this.curFd, 0o644));
     } catch {
       await this.releaseLock();
       return false;
@@ -192,9 +210,9 @@ export class LogDir {
   }
 
   private async releaseLock(): Promise<void> {
-    if (this.curFd >= 0) await io.close(this.curFd);
+    if (this.curFd >= 0) await this.io.close(this.curFd);
     this.curFd = -1;
-    if (this.lockFd >= 0) await io.close(this.lockFd);
+    if (this.lockFd >= 0) await this.io.close(this.lockFd);
     this.lockFd = -1;
   }
 
@@ -206,8 +224,8 @@ export class LogDir {
     this.isOpen = false;
     this.info(`close: ${this.name}`);
     try {
-      await this.retry('unable to fsync current logfile', () => io.fsync(this.curFd));
-      await this.retry('unable to set mode of current', () => io.fchmod(this.curFd, 0o744));
+      await this.retry('unable to fsync current logfile', () => this.io.fsync(this.curFd));
+      await this.retry('unable to set mode of current', () => this.io.fchmod(this.curFd, 0o744));
     } catch {
       // stopped
     }
@@ -226,7 +244,7 @@ export class LogDir {
     this.stopped = true;
     this.isOpen = false;
     this.ops.length = 0;
-    this.backlog = 0;
+    this.written = this.queued;
     await this.releaseLock();
     this.udp?.close();
     this.udp = null;
@@ -297,7 +315,7 @@ export class LogDir {
     if (this.stageLen === 0) return;
     const data = this.stage.subarray(0, this.stageLen);
     this.ops.push({ kind: 'write', data });
-    this.backlog += data.length;
+    this.queued += data.length;
     this.stage = NO_STAGE;
     this.stageLen = 0;
   }
@@ -310,10 +328,54 @@ export class LogDir {
     this.size = 0;
   }
 
-  /** Hands everything staged to the writer. */
+  /** Hands everything staged to the writer; with blocking I/O, writes what it can now. */
   flush(): void {
+    if (this.host.blockingIo && !this.working && this.curFd >= 0) this.writeNow();
     this.pushStage();
     if (!this.working && this.ops.length > 0) void this.work();
+  }
+
+  // The command's path: the writes at the head of the queue, then the stage, with
+  // blocking writes while they succeed. A rotation or a failed write is left to the
+  // worker, which retries and reports as runit does; the engine does not read on
+  // before it is done. The stage buffer is kept: the next read fills it again.
+  private writeNow(): void {
+    while (this.ops.length > 0) {
+      const op = this.ops[0];
+      if (op.kind !== 'write') return;
+      const n = this.writeBlocking(op.data, op.data.length);
+      if (n < op.data.length) {
+        op.data = op.data.subarray(n);
+        return;
+      }
+      this.ops.shift();
+    }
+    const len = this.stageLen;
+    if (len === 0) return;
+    this.queued += len;
+    const n = this.writeBlocking(this.stage, len);
+    if (n === len) {
+      this.stageLen = 0;
+      return;
+    }
+    this.ops.push({ kind: 'write', data: this.stage.subarray(n, len) });
+    this.stage = NO_STAGE;
+    this.stageLen = 0;
+  }
+
+  /** How much of the first `len` bytes of `data` was written before a write failed. */
+  private writeBlocking(data: Buffer, len: number): number {
+    let off = 0;
+    try {
+      while (off < len) {
+        const n = writeSync(this.curFd, data, off, len - off);
+        off += n;
+        this.written += n;
+      }
+    } catch {
+      // the worker tries again and says why
+    }
+    return off;
   }
 
   idle(): Promise<void> {
@@ -326,7 +388,7 @@ export class LogDir {
     if (!addr) return;
     if (!this.udp) {
       try {
-        this.udp = dgram.createSocket('udp4');
+        this.udp = dgram().createSocket('udp4');
         this.udp.unref();
         this.udp.on('error', () => {});
       } catch {
@@ -357,7 +419,6 @@ export class LogDir {
         const op = this.ops[0];
         if (op.kind === 'write') {
           await this.writeAll(op.data);
-          this.backlog -= op.data.length;
         } else {
           await this.rotateFile();
         }
@@ -380,11 +441,13 @@ export class LogDir {
     while (off < data.length) {
       if (this.stopped) throw new Stopped();
       try {
-        off += await io.write(this.curFd, data, off, data.length - off);
+        const n = await this.io.write(this.curFd, data, off, data.length - off);
+        off += n;
+        this.written += n;
       } catch (err) {
         if (errorCode(err) === 'ENOSPC' && this.cfg.nMin < this.cfg.nMax && (await this.deleteForSpace())) continue;
         this.host.message('pausing', `unable to write to current: ${this.name}: ${errorText(err)}`);
-        await io.sleep(this.host.pauseMs);
+        await sleep(this.host.pauseMs);
       }
     }
   }
@@ -393,7 +456,7 @@ export class LogDir {
   private async deleteForSpace(): Promise<boolean> {
     let names: string[];
     try {
-      names = await io.readdir(this.dir);
+      names = await this.io.readdir(this.dir);
     } catch (err) {
       this.warn2('unable to read directory, want remove old logfile', err);
       return false;
@@ -409,7 +472,7 @@ export class LogDir {
     if (count <= this.cfg.nMin || oldest === null) return false;
     this.host.message('warning', `out of disk space, delete: ${this.name}/${oldest}`);
     try {
-      await io.unlink(this.file(oldest));
+      await this.io.unlink(this.file(oldest));
       return true;
     } catch (err) {
       this.warn2('unable to unlink oldest logfile', err);
@@ -420,7 +483,7 @@ export class LogDir {
   private async freshName(ext: '.s' | '.u'): Promise<string> {
     for (;;) {
       const name = formatLabel(stampNow()) + ext;
-      if (!(await io.exists(this.file(name)))) return name;
+      if (!(await this.io.exists(this.file(name)))) return name;
     }
   }
 
@@ -430,22 +493,22 @@ export class LogDir {
     const processor = this.cfg.processor;
     const name = await this.freshName(processor ? '.u' : '.s');
     const fd = this.curFd;
-    const st = await io.fstat(fd).catch(() => null);
-    await this.retry('unable to fsync current logfile', () => io.fsync(fd));
-    await this.retry('unable to set mode of current', () => io.fchmod(fd, 0o744));
-    await io.close(fd);
+    const st = await this.io.fstat(fd).catch(() => null);
+    await this.retry('unable to fsync current logfile', () => this.io.fsync(fd));
+    await this.retry('unable to set mode of current', () => this.io.fchmod(fd, 0o744));
+    await this.io.close(fd);
     this.curFd = -1;
     this.info(`rename: ${this.name}/current ${name} ${st ? st.size : 0}`);
     // runit retries forever here; when `current` was removed behind our back that
     // never succeeds, so go on with a new file instead of stalling the log.
     await this.retry('unable to rename current', () =>
-      io.rename(this.file('current'), this.file(name)).catch((err) => {
+      this.io.rename(this.file('current'), this.file(name)).catch((err) => {
         if (errorCode(err) === 'ENOENT') this.warn2('unable to rename current', err);
         else throw err;
       }),
     );
-    this.curFd = await this.retry('unable to create new current', () => this.create('current', io.O_APPEND_NEW, 0o600));
-    await this.retry('unable to set mode of current', () => io.fchmod(this.curFd, 0o644));
+    this.curFd = await this.retry('unable to create new current', () => this.create('current', O_APPEND_NEW, 0o600));
+    await this.retry('unable to set mode of current', () => this.io.fchmod(this.curFd, 0o644));
     await this.prune();
     if (processor) this.startProcessor(name, processor);
   }
@@ -454,7 +517,7 @@ export class LogDir {
   private async prune(): Promise<void> {
     let names: string[];
     try {
-      names = await io.readdir(this.dir);
+      names = await this.io.readdir(this.dir);
     } catch (err) {
       this.warn2('unable to read directory', err);
       return;
@@ -466,7 +529,7 @@ export class LogDir {
       if (n.endsWith('t')) {
         if (n === this.processing?.t) continue;
         try {
-          await io.unlink(this.file(n));
+          await this.io.unlink(this.file(n));
         } catch (err) {
           this.host.message('warning', `unable to unlink processor leftover: ${n}: ${errorText(err)}`);
         }
@@ -480,7 +543,7 @@ export class LogDir {
     if (this.cfg.nMax > 0 && count > this.cfg.nMax && oldest !== null) {
       this.info(`delete: ${this.name}/${oldest}`);
       try {
-        await io.unlink(this.file(oldest));
+        await this.io.unlink(this.file(oldest));
       } catch (err) {
         this.warn2('unable to unlink oldest logfile', err);
       }
@@ -516,15 +579,15 @@ export class LogDir {
       try {
         let step = 'unable to open input for processor';
         try {
-          fds.push(await io.open(this.file(u), io.O_READ | io.O_NOFOLLOW));
+          fds.push(await this.io.open(this.file(u), O_READ | O_NOFOLLOW));
           step = 'unable to open output for processor';
-          fds.push(await this.create(t, io.O_TRUNC_NEW, 0o644));
+          fds.push(await this.create(t, O_TRUNC_NEW, 0o644));
           step = 'unable to create empty state for processor';
-          await io.close(await this.create('state', io.O_APPEND_NEW, 0o644));
+          await this.io.close(await this.create('state', O_APPEND_NEW, 0o644));
         } catch (err) {
           this.warn2(step, err);
           if (errorCode(err) === 'ENOENT' && step === 'unable to open input for processor') return;
-          await io.sleep(this.host.pauseMs);
+          await sleep(this.host.pauseMs);
           continue;
         }
         try {
@@ -539,28 +602,28 @@ export class LogDir {
           exited = native.waitExit(pid);
         } catch (err) {
           this.host.message('pausing', `unable to fork for processor: ${this.name}: ${errorText(err)}`);
-          await io.sleep(this.host.pauseMs);
+          await sleep(this.host.pauseMs);
           continue;
         }
       } finally {
-        for (const fd of fds) await io.close(fd);
+        for (const fd of fds) await this.io.close(fd);
       }
       const exit = await (exited as Promise<native.Exit>);
       if (exit.status >> 8 !== 0) {
         this.host.message('warning', `processor failed, restart: ${this.name}`);
-        await io.unlink(this.file(t)).catch(() => {});
+        await this.io.unlink(this.file(t)).catch(() => {});
         continue;
       }
       break;
     }
-    await this.retry('unable to rename processed', () => io.rename(this.file(t), this.file(s)));
-    await this.retry('unable to set mode of processed', () => io.chmod(this.file(s), 0o744));
+    await this.retry('unable to rename processed', () => this.io.rename(this.file(t), this.file(s)));
+    await this.retry('unable to set mode of processed', () => this.io.chmod(this.file(s), 0o744));
     try {
-      await io.unlink(this.file(u));
+      await this.io.unlink(this.file(u));
     } catch {
       this.host.message('warning', `unable to unlink: ${this.name}/${u}`);
     }
-    await this.retry('unable to rename state', () => io.rename(this.file('newstate'), this.file('state')));
+    await this.retry('unable to rename state', () => this.io.rename(this.file('newstate'), this.file('state')));
     this.info(`processed: ${this.name}/${s}`);
   }
 }

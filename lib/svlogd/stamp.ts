@@ -4,14 +4,20 @@ import { encodeTai64n, fromMicros, TaiTime } from '../tai64';
 
 export const STAMP_LEN = 26;
 
-// performance.now() has microseconds but follows the monotonic clock, which does
-// not see wall-clock steps; Date.now() follows them but has milliseconds. Use the
-// first, re-anchored to the second whenever they drift apart by more than 2 ms.
-let offsetMs = Date.now() - performance.now();
+// The monotonic clock has microseconds but does not see wall-clock steps; Date.now()
+// follows them but has milliseconds. Use the first, re-anchored to the second
+// whenever they drift apart by more than 2 ms. process.hrtime, not performance.now():
+// the global `performance` loads perf_hooks, milliseconds on a new logger's start.
+function monoMs(): number {
+  const [s, ns] = process.hrtime();
+  return s * 1000 + ns / 1e6;
+}
+
+let offsetMs = Date.now() - monoMs();
 
 /** Wall-clock microseconds since the epoch. */
 export function wallMicros(): number {
-  const perf = performance.now();
+  const perf = monoMs();
   const wall = Date.now();
   let t = offsetMs + perf;
   if (Math.abs(t - wall) > 2) {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { killPid, tempDir } from '../helpers/proc';
 import { ourBin, repoRoot } from '../helpers/reference';
-import { makeService, observe, readPid } from '../runsv/runsv-helpers';
+import { makeService, observe } from '../runsv/runsv-helpers';
 import type { Runsvdir } from './runsvdir-helpers';
 
 type Teardown = { teardown(fn: () => void | Promise<void>): void };
@@ -277,23 +277,20 @@ export function analyse(s: FleetService, lines: string[] = loggedLines(s)): LogA
 
 /**
  * A test folder (`root/sv` is the scan folder) whose teardown kills, by pid, every
- * process still working in it or for it: supervised pids from supervise/, payloads
- * by marker, anything whose current folder is inside root (the writers' sleeps,
- * cat loggers), and the extra pids the test registers. Then the folder goes.
+ * process still working in it or for it: anything whose current folder is inside
+ * root (services, their sleeps, cat loggers) or whose argv names it (payloads by
+ * marker, a daemon of a staged install), and the pids the test tracked, if they
+ * are still the same processes. Then the folder goes.
  */
 export function survivalRoot(t: Teardown): { root: string; sv: string; track: (pid: number) => void } {
   const root = tempDir(t, 'runitd-survive-');
   const sv = path.join(root, 'sv');
   mkdirSync(sv);
-  const tracked = new Set<number>();
+  // pid -> start time: a pid seen early in a test may belong to someone else by its end
+  const tracked = new Map<number, number>();
   t.teardown(() => {
-    const victims = new Set<number>(tracked);
-    for (const name of safeReaddir(sv)) {
-      for (const d of [path.join(sv, name), path.join(sv, name, 'log')]) {
-        const p = readPid(d);
-        if (p) victims.add(p);
-      }
-    }
+    const victims = new Set<number>();
+    for (const [pid, ticks] of tracked) if (ticksOf(pid) === ticks) victims.add(pid);
     const tag = path.basename(root);
     for (const p of numericEntries()) {
       if (p === process.pid) continue;
@@ -306,14 +303,21 @@ export function survivalRoot(t: Teardown): { root: string; sv: string; track: (p
     }
     for (const p of victims) killPid(p, 'SIGKILL');
   });
-  return { root, sv, track: (pid) => tracked.add(pid) };
+  return {
+    root,
+    sv,
+    track: (pid) => {
+      const ticks = ticksOf(pid);
+      if (ticks !== null) tracked.set(pid, ticks);
+    },
+  };
 }
 
-function safeReaddir(dir: string): string[] {
+function ticksOf(pid: number): number | null {
   try {
-    return readdirSync(dir);
+    return startTicks(pid);
   } catch {
-    return [];
+    return null;
   }
 }
 

@@ -1,7 +1,8 @@
 // Issue 14: the daemon's death costs nothing. After a `kill -9` and a new daemon on
-// the same folder no service is killed, restarted or duplicated, logs outlive the
-// daemon, and adoption refuses a pid that now belongs to someone else. As root the
-// daemon keeps itself out of the OOM killer's reach, and its services do not.
+// the same folder no service is killed, restarted or duplicated, logs (and stderr
+// into the title log) outlive the daemon, a writer blocks on a full pipe instead
+// of losing lines, and adoption refuses a pid that now belongs to someone else.
+// As root the daemon keeps itself out of the OOM killer's reach, its services not.
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
@@ -402,6 +403,43 @@ t.test('a writer that fills the log pipe while no daemon runs blocks, then every
     'every line logged once, in order',
   );
   t.equal(observe(burst)!.pid, up.pid, 'the writer was adopted, not restarted');
+  process.kill(d2.pid, 'SIGTERM');
+  t.same(await d2.exited, { code: 0, signal: null });
+});
+
+t.test("stderr into the title log (runsvdir DIR LOG): no SIGPIPE without a daemon", async (t) => {
+  const { root, sv: scan, track } = survivalRoot(t);
+  const marker = `${path.basename(root)}-err`;
+  const e = makeService(scan, 'e', {
+    run: `exec sh -c 'i=0; while :; do i=$((i+1)); echo "$0 $i" >&2; echo $i >> count; sleep 0.2; done' ${marker}`,
+  });
+  const s: FleetService = { name: 'e', dir: e, marker, log: null };
+  const LOG = `log: ${'.'.repeat(40)}`;
+  const env = daemonEnv();
+  const d1 = startRunsvdir(t, scan, [LOG], env);
+  track(d1.pid);
+  const up = await waitStatus(e, (o) => o.state === 1, 'up');
+  track(up.pid);
+  await waitFor(() => d1.stderr().includes(`${marker} 3\n`), 'its stderr reaches the daemon');
+  const flags = Number(/^flags:\s*(\d+)/m.exec(readFileSync(`/proc/${up.pid}/fdinfo/2`, 'latin1'))![1]);
+  t.equal(parseInt(String(flags), 8) & 3, 2, 'stderr opened O_RDWR: the pipe never lacks a reader');
+
+  process.kill(d1.pid, 'SIGKILL');
+  await d1.exited;
+  const killedAt = Date.now();
+  const atKill = writtenCount(s);
+  await waitFor(() => Date.now() - killedAt >= 1500 && writtenCount(s) >= atKill + 5, 'it writes on to stderr with no daemon', 30000, 100);
+  t.ok(alive(up.pid), 'alive: no SIGPIPE');
+
+  const d2 = startRunsvdir(t, scan, [LOG], env);
+  track(d2.pid);
+  await waitFor(() => supervised(e), 'supervised again');
+  t.equal(observe(e)!.pid, up.pid, 'adopted');
+  // a process the new daemon starts writes into the new daemon's pipe
+  t.equal((await sv(['restart', e])).code, 0);
+  const again = await waitStatus(e, (o) => o.state === 1 && o.pid !== up.pid, 'restarted');
+  track(again.pid);
+  await waitFor(() => d2.stderr().includes(`${marker} 1\n`), "the restarted process's stderr reaches the new daemon");
   process.kill(d2.pid, 'SIGTERM');
   t.same(await d2.exited, { code: 0, signal: null });
 });

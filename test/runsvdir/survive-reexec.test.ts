@@ -1,13 +1,14 @@
 // Issue 14: re-exec in place. On request (SIGUSR2) and after a fatal internal error
 // the daemon execs itself again under the same pid and takes every service over:
-// no restart, no duplicate, no lost or repeated log line; a broken install is
-// refused and the running image carries on.
+// no restart, no duplicate, no lost or repeated log line, nothing sv asked for
+// forgotten, no control byte lost while it switches; a broken install is refused
+// and the running image carries on; a kill -9 in the middle is survived too.
 import t, { Test } from 'tap';
 import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { alive, openFds, procLimit, procStat, waitFor } from '../helpers/proc';
+import { alive, killPid, openFds, procLimit, procStat, waitFor } from '../helpers/proc';
 import { ourBin, referenceBin, referenceSkip } from '../helpers/reference';
-import { control, observe, waitStatus } from '../runsv/runsv-helpers';
+import { control, makeService, observe, readLines, waitStatus } from '../runsv/runsv-helpers';
 import { Runsvdir, startRunsvdir } from './runsvdir-helpers';
 import {
   analyse,
@@ -419,3 +420,97 @@ function assertKeptByStranger(t: Test, fleet: FleetService[], before: Map<string
     'exactly one process per payload: the original',
   );
 }
+
+t.test('control bytes written at any moment of a re-exec are obeyed by the new image', async (t) => {
+  const { root, sv: scan, track } = survivalRoot(t);
+  // one byte per service, so a lost byte cannot hide behind a later one
+  const N = 40;
+  const dirs = Array.from({ length: N }, (_, i) => makeService(scan, `t${String(i).padStart(2, '0')}`, { run: 'exec sleep 100000' }));
+  // a control/h script under way when the re-exec comes: the daemon waits for it
+  // before it execs, which stretches the frozen part of the switch
+  const hRuns = path.join(root, 'h-runs');
+  const slow = makeService(scan, 'slow', { run: 'exec sleep 100000', control: { h: `echo x >> ${hRuns}; sleep 2; exit 0` } });
+  const d = startRunsvdir(t, scan, [], daemonEnv());
+  track(d.pid);
+  let spacing = 60;
+  const lost: string[] = [];
+  for (let round = 1; round <= 3; round++) {
+    const up = await Promise.all([...dirs, slow].map((dir) => waitStatus(dir, (o) => o.state === 1, `${dir} up`, 30000)));
+    for (const o of up) track(o.pid);
+    control(slow, 'h');
+    await waitFor(() => readLines(hRuns).length === round, 'control/h under way');
+    const sent: { dir: string; ms: number }[] = [];
+    const t0 = Date.now();
+    process.kill(d.pid, 'SIGUSR2');
+    for (const dir of dirs) {
+      if (tookOver(d).length >= round) break;
+      try {
+        control(dir, 'd');
+        sent.push({ dir, ms: Date.now() - t0 });
+      } catch (err) {
+        lost.push(`round ${round}: ${path.basename(dir)} refused at ${Date.now() - t0} ms: ${(err as Error).message}`);
+      }
+      await new Promise((r) => setTimeout(r, spacing));
+    }
+    await waitFor(() => tookOver(d).length >= round, `re-exec ${round}`, 60000, 5);
+    const took = Date.now() - t0;
+    t.comment(`round ${round}: re-exec ${took} ms; one d each to ${sent.length} services, ${spacing} ms apart (last at ${sent.length ? sent[sent.length - 1].ms : '-'} ms)`);
+    const deadline = Date.now() + 10000;
+    await waitFor(() => sent.every((x) => observe(x.dir)?.state === 0) || Date.now() > deadline, 'the commands obeyed', 30000, 50);
+    for (const x of sent) {
+      const o = observe(x.dir);
+      if (o?.state === 0) continue;
+      const was = up[dirs.indexOf(x.dir)].pid;
+      const what = o?.pid === was ? 'never acted on' : `acted on, then started again by the new image (pid ${o?.pid}, want ${o?.want})`;
+      lost.push(`round ${round}: d to ${path.basename(x.dir)} at ${x.ms} ms after USR2 (took over at ${took} ms): ${what}`);
+    }
+    t.ok(sent.length > 0, `round ${round}: bytes were written during the switch`);
+    // the next round's bytes spread over the whole expected switch
+    spacing = Math.max(15, Math.ceil((took * 1.2) / N));
+    for (const dir of dirs) control(dir, 'u');
+  }
+  for (const l of lost) t.comment(l);
+  t.same(lost, [], 'no control byte lost or refused during a re-exec');
+});
+
+t.test('what sv asked for is kept across a re-exec: down, paused, once', async (t) => {
+  const { sv: scan, track } = survivalRoot(t);
+  const [down, paused, once, gone] = ['down', 'paused', 'once', 'gone'].map((n) => makeService(scan, n, { run: 'exec sleep 100000' }));
+  const d = startRunsvdir(t, scan, [], daemonEnv());
+  track(d.pid);
+  const up = await Promise.all([down, paused, once, gone].map((dir) => waitStatus(dir, (o) => o.state === 1, `${dir} up`)));
+  for (const o of up) track(o.pid);
+  t.equal((await sv(['down', down])).code, 0);
+  t.equal((await sv(['pause', paused])).code, 0);
+  t.equal((await sv(['once', once, gone])).code, 0);
+  await waitStatus(down, (o) => o.state === 0, 'down is down');
+  await waitStatus(paused, (o) => o.paused, 'paused is paused');
+  await waitStatus(once, (o) => o.want === 'd', 'once is in once mode');
+  // a service in once mode whose process ended: down, and must not be started again
+  killPid(up[3].pid, 'SIGTERM');
+  await waitStatus(gone, (o) => o.state === 0, 'gone ended');
+  const before = [down, paused, once, gone].map((dir) => snapshot(dir));
+
+  process.kill(d.pid, 'SIGUSR2');
+  await waitFor(() => tookOver(d).length === 1, 'took over', 60000);
+  // the new image has had every chance to act: a command to each is obeyed after it
+  await waitFor(() => [down, paused, once, gone].every((dir) => supervised(dir)), 'supervised');
+  t.same(
+    [down, paused, once, gone].map((dir) => snapshot(dir)),
+    before,
+    'the status of each (state, pid, time) is as before the re-exec',
+  );
+  t.equal(observe(down)!.want, 'd', 'down: still wanted down');
+  t.equal(observe(paused)!.paused, true, 'paused: still paused');
+  t.equal(procStat(up[1].pid).state, 'T', 'and its process still stopped');
+  t.equal(observe(once)!.want, 'd', 'once: still in once mode');
+  killPid(up[2].pid, 'SIGTERM');
+  await waitStatus(once, (o) => o.state === 0, 'once ended after the re-exec');
+  t.ok(alive(up[1].pid), 'paused process alive');
+  t.equal((await sv(['cont', paused])).code, 0);
+  await waitFor(() => procStat(up[1].pid).state !== 'T', 'continued');
+  await new Promise((r) => setTimeout(r, 1500)); // a restart would come within the throttle second
+  t.equal(observe(once)!.state, 0, 'once: not restarted after its end');
+  t.equal(observe(down)!.state, 0, 'down: still down');
+  t.equal(observe(gone)!.state, 0, 'gone: still down');
+});

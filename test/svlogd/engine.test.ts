@@ -80,8 +80,8 @@ t.test('stale stderr selection after the patterns are removed (runit quirk)', as
   fs.writeFileSync(path.join(dir, 'config'), 'e*\n');
   const err: string[] = [];
   const input = new PassThrough();
-  const engine = new LogEngine({ dirs: ['log'], options: { cwd: base, verbose: true }, input, });
-  (engine as unknown as { stderr: { write(b: Buffer): void } }).stderr = { write: (b: Buffer) => err.push(b.toString()) };
+  const stderr = { write: (b: Buffer) => err.push(b.toString()) };
+  const engine = new LogEngine({ dirs: ['log'], options: { cwd: base, verbose: true, stderr }, input });
   const msgs: string[] = [];
   engine.on('message', (_k: string, m: string) => msgs.push(m));
   t.ok(await engine.start());
