@@ -55,7 +55,7 @@ interface Addon {
   setChildSubreaper(on: boolean): void;
   pidfdOpen(pid: number): number;
   watchPidfd(fd: number, cb: () => void): void;
-  procStat(pid: number): [number, number] | null;
+  procStat(pid: number): [number, number, boolean] | null;
   pipe(nonblockRead: boolean, nonblockWrite: boolean): [number, number];
   dup(fd: number): number;
   setNonblock(fd: number, on: boolean): void;
@@ -416,10 +416,10 @@ export function watchPidfd(pidfd: number, cb: () => void): void {
   addon.watchPidfd(checkFd(pidfd), cb);
 }
 
-/** A process's parent and start time (clock ticks since boot) from /proc, or null if there is none. */
-export function procStat(pid: number): { ppid: number; startTicks: number } | null {
+/** A process's parent, start time (clock ticks since boot) and whether it has ended (a zombie), from /proc; null if there is none. */
+export function procStat(pid: number): { ppid: number; startTicks: number; zombie: boolean } | null {
   const r = addon.procStat(checkInt('pid', pid));
-  return r ? { ppid: r[0], startTicks: r[1] } : null;
+  return r ? { ppid: r[0], startTicks: r[1], zombie: r[2] } : null;
 }
 
 /** pipe2(O_CLOEXEC): [read end, write end], each optionally non-blocking. */

@@ -72,7 +72,7 @@ Napi::Value WatchPidfd(const Napi::CallbackInfo& info) {
 
 namespace runitd {
 
-// procStat(pid): [ppid, starttime] from /proc/PID/stat (starttime in clock ticks
+// procStat(pid): [ppid, starttime, zombie] from /proc/PID/stat (starttime in clock ticks
 // since boot: with the pid it names one process for good), or null when there is
 // no such process. procfs is memory, not disk: a synchronous read is cheap.
 Napi::Value ProcStat(const Napi::CallbackInfo& info) {
@@ -94,6 +94,8 @@ Napi::Value ProcStat(const Napi::CallbackInfo& info) {
   char* p = strrchr(buf, ')');
   if (p == nullptr) return env.Null();
   p++;
+  while (*p == ' ') p++;
+  const bool zombie = *p == 'Z' || *p == 'X';
   // field 3 is the state, 4 the ppid, 22 the start time
   unsigned long long fields[20] = {};
   int field = 2;
@@ -103,9 +105,10 @@ Napi::Value ProcStat(const Napi::CallbackInfo& info) {
     if (field >= 4) fields[field - 4] = strtoull(tok, nullptr, 10);
   }
   if (field < 22) return env.Null();
-  Napi::Array out = Napi::Array::New(env, 2);
+  Napi::Array out = Napi::Array::New(env, 3);
   out.Set(0u, Napi::Number::New(env, static_cast<double>(fields[0])));
   out.Set(1u, Napi::Number::New(env, static_cast<double>(fields[22 - 4])));
+  out.Set(2u, Napi::Boolean::New(env, zombie));
   return out;
 }
 

@@ -97,6 +97,8 @@ async function main(): Promise<void> {
   // RUNITD_INLINE_LOGS=no: every log/run is started as a process, as runit does
   const inlineLogs = process.env.RUNITD_INLINE_LOGS !== 'no';
   delete process.env.RUNITD_INLINE_LOGS;
+  // before the services' environment is taken: it removes the hand-over variables
+  const takingOver = startTakeover();
   const env = { ...process.env };
   if (ownPoolSize) delete env.UV_THREADPOOL_SIZE;
   delete env.RUNITD_OOM_SCORE_ADJ;
@@ -146,7 +148,6 @@ async function main(): Promise<void> {
     }
   });
 
-  const takingOver = startTakeover();
   await scandir.start();
   if (takingOver) {
     await scandir.startsSettled();

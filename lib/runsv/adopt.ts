@@ -3,9 +3,9 @@
 // a re-exec in place (still our children: reaped as usual). A process is adopted
 // only when its start time in /proc is the one recorded in supervise/pidstart
 // when it was started: a pid reused by another process is never taken for it.
-import { closeSync } from 'node:fs';
+import { closeSync, promises as fsp } from 'node:fs';
 import { Exit, pidfdOpen, procStat, watchPidfd } from '../native';
-import { readPublished } from '../supervise/publish';
+import { Pidstart, readPublished } from '../supervise/publish';
 import { StatusRecord } from '../supervise/status';
 import { hasUnclaimedExit, ownChild } from './children';
 import { UNKNOWN_WSTAT } from './machine';
@@ -19,15 +19,46 @@ export interface Adoptable {
   status: StatusRecord | null;
 }
 
-/** The live process a supervise folder describes, or null. */
-export async function findAdoptable(superviseDir: string): Promise<Adoptable | null> {
-  const { pidstart, status } = await readPublished(superviseDir);
+export interface Found {
+  /** the live process the folder describes */
+  process: Adoptable | null;
+  /**
+   * What was asked of the service (sv down, once, pause) when the previous daemon
+   * did not stop it cleanly in this boot: a crash or a re-exec. Null otherwise: a
+   * clean stop or a reboot starts over from ./down, as runsv does.
+   */
+  wanted: StatusRecord | null;
+}
+
+/** What a previous daemon left in a supervise folder. */
+export async function findPrevious(superviseDir: string): Promise<Found> {
+  const { pidstart, pidstartExists, status } = await readPublished(superviseDir);
+  const wanted = pidstartExists && status && status.time.sec >= (await bootTime()) ? status : null;
+  return { process: adoptable(pidstart, status), wanted };
+}
+
+function adoptable(pidstart: Pidstart | null, status: StatusRecord | null): Adoptable | null {
   if (!pidstart || pidstart.pid === process.pid) return null;
   // our own child that ended while the daemon re-exec'd: its exit waits to be claimed
   const ended = hasUnclaimedExit(pidstart.pid);
   const now = procStat(pidstart.pid);
-  if (!ended && (!now || now.startTicks !== pidstart.startTicks)) return null;
+  if (!ended) {
+    if (!now || now.startTicks !== pidstart.startTicks) return null;
+    // ended and not ours to reap: gone, as if init had reaped it already
+    if (now.zombie && now.ppid !== process.pid) return null;
+  }
   return { ...pidstart, status: status && status.pid === pidstart.pid ? status : null };
+}
+
+let boot: Promise<number> | undefined;
+
+/** When this boot began (unix seconds), from /proc/stat's btime. */
+function bootTime(): Promise<number> {
+  boot ??= fsp.readFile('/proc/stat', 'latin1').then(
+    (text) => Number(/^btime (\d+)$/m.exec(text)?.[1] ?? 0),
+    () => 0,
+  );
+  return boot;
 }
 
 /** Calls `onEnd` once when the adopted process has ended. */

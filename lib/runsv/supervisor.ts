@@ -3,17 +3,17 @@
 // Events (control bytes, reaped children, throttle timers) go through one queue
 // per service and are handled in order; a slow control/X script delays only its
 // own service. The transitions themselves live in ./machine.ts.
-import { closeSync, constants, promises as fsp } from 'node:fs';
+import { closeSync, constants, promises as fsp, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
 import { Exit, kill, procStat, setNonblock, spawn, SpawnPlan } from '../native';
 import type { LogEngine } from '../svlogd/engine';
 import { closeKept, forgetKept } from '../supervise/handover';
-import { StatusWriter } from '../supervise/publish';
+import { markCleanEnd, StatusWriter } from '../supervise/publish';
 import { ensureSuperviseDir, openControl, openLock, openLogPipe, openOk, SetupError } from '../supervise/setup';
 import { taiNow } from '../tai64';
-import { Adoptable, findAdoptable, watchAdopted } from './adopt';
+import { findPrevious, Found, watchAdopted } from './adopt';
 import { ownChild } from './children';
 import { runControlScript } from './control-scripts';
 import { createInlineEngine, InlineLogPlan, readInlineLog, signalEngine } from './inline-logger';
@@ -63,6 +63,8 @@ interface Side {
   ok?: number;
   lock?: number;
   timer?: NodeJS.Timeout;
+  /** control bytes read while frozen, not handled */
+  held?: string;
 }
 
 export class Supervisor {
@@ -95,6 +97,8 @@ export class Supervisor {
   private queueHead = 0;
   private draining = false;
   private drained?: () => void;
+  /** exit events freeze() took out of the queue: handed over, or handled after a thaw */
+  private unhandledExits: Event[] = [];
 
   private constructor(opts: SupervisorOptions) {
     this.name = opts.name;
@@ -193,16 +197,24 @@ export class Supervisor {
     if (this.log) this.log.ok = await openOk(this.log.dir, 'log/supervise');
   }
 
-  // What a previous daemon started and still runs is taken over, not started twice.
+  // What a previous daemon started and still runs is taken over, not started
+  // twice; after a crash or a re-exec, what was asked of the service stays asked.
   private async adopt(side: Side): Promise<void> {
-    let a: Adoptable | null;
+    let found: Found;
     try {
-      a = await findAdoptable(side.dir);
+      found = await findPrevious(side.dir);
     } catch {
-      a = null;
+      return;
     }
-    if (!a) return;
     const s = side.slot;
+    const w = found.wanted;
+    if (w) {
+      s.want = w.want === 'u' ? 'up' : 'down';
+      s.paused = w.paused;
+      if (w.state === DOWN) s.time = w.time;
+    }
+    const a = found.process;
+    if (!a) return;
     s.state = a.state;
     s.pid = a.pid;
     s.startTicks = a.startTicks;
@@ -237,6 +249,11 @@ export class Supervisor {
     const socket = new Socket({ fd: fifo.read, readable: true, writable: false });
     const which: Which = side === this.main ? 'main' : 'log';
     socket.on('data', (chunk: Buffer) => {
+      // frozen for a re-exec: kept, and written back into the FIFO for the next image
+      if (this.frozen) {
+        side.held = (side.held ?? '') + chunk.toString('latin1');
+        return;
+      }
       for (let i = 0; i < chunk.length; i++) {
         const byte = String.fromCharCode(chunk[i]);
         if (isCommand(byte, which === 'log')) this.enqueue({ kind: 'control', which, byte });
@@ -259,7 +276,7 @@ export class Supervisor {
   private async drain(): Promise<void> {
     this.draining = true;
     let handled = 0;
-    while (this.queueHead < this.queue.length && !this.done) {
+    while (this.queueHead < this.queue.length && !this.done && !this.frozen) {
       const ev = this.queue[this.queueHead++];
       try {
         await this.handle(ev);
@@ -544,16 +561,29 @@ export class Supervisor {
    * read (the rest stays in the log FIFO), and get the status files on disk:
    * they are what the next image takes the service over from.
    */
-  async freeze(): Promise<void> {
+  async freeze(): Promise<Exit[]> {
     this.frozen = true;
     for (const side of [this.main, this.log]) {
       if (!side) continue;
-      side.control?.socket.pause();
       if (side.timer) clearTimeout(side.timer);
       side.timer = undefined;
     }
     // a handler under way (a control/X script) finishes first, for a while
     if (this.draining) await within(FREEZE_WAIT_MS, new Promise<void>((r) => (this.drained = r)));
+    // events not handled yet: control bytes go back to the FIFO, exits to the next image
+    const exits: Exit[] = [];
+    const pending = this.queue.splice(this.queueHead);
+    this.queue.length = 0;
+    this.queueHead = 0;
+    const before: Record<Which, string> = { main: '', log: '' };
+    for (const ev of pending) {
+      if (ev.kind === 'control') before[ev.which] += ev.byte;
+      else if (ev.kind === 'exit' && ev.exit.pid > 0) exits.push(ev.exit);
+    }
+    for (const which of ['main', 'log'] as const) {
+      const side = which === 'log' ? this.log : this.main;
+      if (side && before[which]) side.held = before[which] + (side.held ?? '');
+    }
     const engine = this.inlineLog;
     if (engine) {
       engine.stop();
@@ -561,13 +591,36 @@ export class Supervisor {
       await within(FREEZE_WAIT_MS, engine.done);
     }
     await Promise.all([this.main.writer.settled(), this.log?.writer.settled()]);
+    this.unhandledExits = pending.filter((ev) => ev.kind === 'exit');
+    return exits;
+  }
+
+  /** Just before the exec: the control bytes not handled go back into the FIFOs, in order. */
+  handBack(): void {
+    for (const side of [this.main, this.log]) {
+      if (!side?.control || !side.held) continue;
+      try {
+        writeSync(side.control.write, Buffer.from(side.held, 'latin1'));
+      } catch (err) {
+        this.warn(`unable to write back to control: ${errorText(err)}`);
+      }
+      side.held = undefined;
+    }
   }
 
   /** The re-exec failed: handle events again, and restart an in-process logger that freeze() stopped. */
   thaw(): void {
     if (!this.frozen) return;
     this.frozen = false;
-    for (const side of [this.main, this.log]) side?.control?.socket.resume();
+    const exits = this.unhandledExits;
+    this.unhandledExits = [];
+    for (const ev of exits) this.enqueue(ev);
+    for (const which of ['main', 'log'] as const) {
+      const side = which === 'log' ? this.log : this.main;
+      const held = side?.held ?? '';
+      if (side) side.held = undefined;
+      for (const byte of held) if (isCommand(byte, which === 'log')) this.enqueue({ kind: 'control', which, byte });
+    }
     if (this.log && this.log.slot.pid === INLINE_PID && !this.inlineLog) {
       this.enqueueExit(this.log, { pid: INLINE_PID, code: 0, signal: null, status: 0 });
     } else this.enqueue({ kind: 'tick' });
@@ -591,10 +644,12 @@ export class Supervisor {
     this.done = true;
     // The last status (down, want exit) must be on disk before anyone is told,
     // and before the folder's fd closes: the writes go through /proc/self/fd/N.
-    void Promise.all([this.main.writer.settled(), this.log?.writer.settled()]).then(() => {
-      this.closeAll();
-      this.resolveExited();
-    });
+    void Promise.all([this.main.writer.settled(), this.log?.writer.settled()])
+      .then(() => Promise.all([markCleanEnd(this.main.dir), this.log && markCleanEnd(this.log.dir)]))
+      .then(() => {
+        this.closeAll();
+        this.resolveExited();
+      });
   }
 
   private closeAll(): void {

@@ -6,6 +6,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
+import type { Exit } from '../native';
 import { SetupError, Supervisor } from '../runsv/supervisor';
 import { scanFolder } from './scan';
 import { FolderWatch } from './watch';
@@ -89,12 +90,21 @@ export class ScanDir {
     return n;
   }
 
-  /** Before a re-exec: no more scans, every supervisor frozen with its state on disk. */
-  async freezeAll(): Promise<void> {
+  /**
+   * Before a re-exec: no more scans, every supervisor frozen with its state on
+   * disk. Returns the exits that were reaped but not handled yet.
+   */
+  async freezeAll(): Promise<Exit[]> {
     this.frozen = true;
     this.updateTimer();
     await this.startsSettled();
-    await Promise.all([...this.services.values()].map((m) => m.supervisor?.freeze()));
+    const exits = await Promise.all([...this.services.values()].map((m) => m.supervisor?.freeze() ?? []));
+    return exits.flat();
+  }
+
+  /** Right before the exec, synchronously: unhandled control bytes back into their FIFOs. */
+  handBackAll(): void {
+    for (const m of this.services.values()) m.supervisor?.handBack();
   }
 
   /** The re-exec did not happen: carry on. */

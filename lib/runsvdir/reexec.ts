@@ -60,7 +60,7 @@ async function attempt(ctx: ReexecContext, reason: string, fault: boolean): Prom
     return;
   }
   const exits = freezeExits();
-  await ctx.scandir.freezeAll();
+  const unhandled = await ctx.scandir.freezeAll();
   if (ctx.cancelled()) {
     thawExits();
     ctx.scandir.thawAll();
@@ -71,10 +71,12 @@ async function attempt(ctx: ReexecContext, reason: string, fault: boolean): Prom
   const env = {
     ...ctx.env,
     [key]: fds,
-    [EXITS_ENV]: JSON.stringify(exits.map((e) => [e.pid, e.status])),
+    [EXITS_ENV]: JSON.stringify([...unhandled, ...exits].map((e) => [e.pid, e.status])),
     RUNITD_NOFILE_SOFT: String(originalNofile),
   };
   if (fault) env[AT_ENV] = String(Date.now());
+  // nothing asynchronous from here to the exec: no byte can be read back meanwhile
+  ctx.scandir.handBackAll();
   try {
     execInPlace(process.execPath, argv, { env });
   } catch (err) {

@@ -59,13 +59,21 @@ export function parsePidstart(text: string): Pidstart | null {
   return { pid: Number(m[1]), startTicks: Number(m[2]), state: m[3] === 'finish' ? STATE_FINISH : STATE_RUN };
 }
 
-/** Reads a supervise folder's pidstart and status files (either may be missing). */
-export async function readPublished(dir: string): Promise<{ pidstart: Pidstart | null; status: StatusRecord | null }> {
+/**
+ * Reads a supervise folder's pidstart and status files (either may be missing).
+ * `pidstartExists`: the previous supervisor did not end cleanly (it removes the file).
+ */
+export async function readPublished(dir: string): Promise<{ pidstart: Pidstart | null; pidstartExists: boolean; status: StatusRecord | null }> {
   const [ps, st] = await Promise.all([
-    fsp.readFile(path.join(dir, SUPERVISE_FILES.pidstart), 'latin1').catch(() => ''),
+    fsp.readFile(path.join(dir, SUPERVISE_FILES.pidstart), 'latin1').catch(() => null),
     fsp.readFile(path.join(dir, SUPERVISE_FILES.status)).catch(() => Buffer.alloc(0)),
   ]);
-  return { pidstart: parsePidstart(ps), status: st.length === STATUS_SIZE ? decodeStatus(st) : null };
+  return { pidstart: parsePidstart(ps ?? ''), pidstartExists: ps !== null, status: st.length === STATUS_SIZE ? decodeStatus(st) : null };
+}
+
+/** A supervisor that ends cleanly says so: its successor starts over from ./down. */
+export async function markCleanEnd(dir: string): Promise<void> {
+  await fsp.unlink(path.join(dir, SUPERVISE_FILES.pidstart)).catch(() => undefined);
 }
 
 export class StatusWriter {

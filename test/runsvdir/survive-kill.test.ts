@@ -5,7 +5,7 @@
 // As root the daemon keeps itself out of the OOM killer's reach, its services not.
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { alive, killPid, procStat, waitFor } from '../helpers/proc';
 import { referenceBin } from '../helpers/reference';
@@ -206,7 +206,8 @@ t.test('adoption refuses a pid reused by an unrelated process', async (t) => {
   await d1.exited;
   // a's, b's and x's processes end while no daemon runs; strangers take their place
   for (const p of [pa, pb, px]) killPid(p, 'SIGKILL');
-  await waitFor(() => !alive(pa) && !alive(pb) && !alive(px), 'a, b and x gone');
+  // gone for good: reaped by init, not a zombie still showing its start time
+  await waitFor(() => [pa, pb, px].every((p) => !existsSync(`/proc/${p}`)), 'a, b and x reaped');
   const strangers = [0, 1, 2].map(() => spawn('sleep', ['1000'], { stdio: 'ignore' }));
   const exits = strangers.map((p) => new Promise((r) => p.on('exit', r)));
   t.teardown(async () => {
@@ -235,7 +236,8 @@ t.test('adoption refuses a pid reused by an unrelated process', async (t) => {
   t.same(pidsWithArg(`${tag}-a`), [na.pid], "a's ./run runs, once");
   t.same(pidsWithArg(`${tag}-b`), [nb.pid], "b's ./run runs, once");
   // said once the first scan has been dealt with: c and x
-  await waitFor(() => d2.stderr().includes(`runsvdir ${scan}: info: adopted 2 running processes\n`), 'c and x adopted', 30000);
+  await waitFor(() => d2.stderr().includes(`runsvdir ${scan}: info: adopted `), 'the adoption report', 30000);
+  t.match(d2.stderr(), `runsvdir ${scan}: info: adopted 2 running processes\n`, 'c and x adopted, nothing else');
   await waitFor(() => supervised(c) && supervised(x), 'c and x supervised');
   t.equal(observe(c)!.pid, pc, 'c, whose record is right, is adopted (same pid)');
   t.same(pidsWithArg(`${tag}-c`), [pc], 'and not started twice');
