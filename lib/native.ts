@@ -27,6 +27,7 @@ interface RawPlan {
   uid: number | null;
   gid: number | null;
   groups: number[] | null;
+  oomScoreAdj: number | null;
 }
 
 interface Addon {
@@ -53,6 +54,8 @@ interface Addon {
   getpgid(pid: number): number;
   setChildSubreaper(on: boolean): void;
   pidfdOpen(pid: number): number;
+  watchPidfd(fd: number, cb: () => void): void;
+  procStat(pid: number): [number, number] | null;
   pipe(nonblockRead: boolean, nonblockWrite: boolean): [number, number];
   dup(fd: number): number;
   setNonblock(fd: number, on: boolean): void;
@@ -144,6 +147,19 @@ export interface SpawnPlan {
   uid?: number;
   gid?: number;
   groups?: readonly number[];
+  /** The child's /proc/self/oom_score_adj; defaults to what setChildOomScoreAdj set. */
+  oomScoreAdj?: number | null;
+}
+
+let childOomScoreAdj: number | null = null;
+/** For a daemon that changed its own OOM score: the score every child gets unless its plan says otherwise. */
+export function setChildOomScoreAdj(v: number | null): void {
+  childOomScoreAdj = v === null ? null : checkOom(v);
+}
+
+function checkOom(v: number): number {
+  if (!Number.isInteger(v) || v < -1000 || v > 1000) throw new TypeError('spawn: oomScoreAdj must be an integer in -1000..1000');
+  return v;
 }
 
 function checkId(name: string, v: number | undefined): number | null {
@@ -190,6 +206,7 @@ function toRawPlan(plan: SpawnPlan): RawPlan {
     uid: checkId('uid', plan.uid),
     gid: checkId('gid', plan.gid),
     groups: plan.groups ? plan.groups.map((g) => checkId('groups[]', g) as number) : null,
+    oomScoreAdj: plan.oomScoreAdj === undefined ? childOomScoreAdj : plan.oomScoreAdj === null ? null : checkOom(plan.oomScoreAdj),
   };
 }
 
@@ -391,6 +408,18 @@ export function setChildSubreaper(on = true): void {
 /** pidfd_open(2); throws ENOSYS on kernels before 5.3. */
 export function pidfdOpen(pid: number): number {
   return addon.pidfdOpen(checkInt('pid', pid));
+}
+
+/** Calls `cb` once, when the process behind `pidfd` has exited. The fd stays the caller's. */
+export function watchPidfd(pidfd: number, cb: () => void): void {
+  if (typeof cb !== 'function') throw new TypeError('watchPidfd: callback must be a function');
+  addon.watchPidfd(checkFd(pidfd), cb);
+}
+
+/** A process's parent and start time (clock ticks since boot) from /proc, or null if there is none. */
+export function procStat(pid: number): { ppid: number; startTicks: number } | null {
+  const r = addon.procStat(checkInt('pid', pid));
+  return r ? { ppid: r[0], startTicks: r[1] } : null;
 }
 
 /** pipe2(O_CLOEXEC): [read end, write end], each optionally non-blocking. */

@@ -2,6 +2,7 @@
 #include <napi.h>
 #include <sys/resource.h>
 
+#include "pidwatch.h"
 #include "reaper.h"
 #include "spawn.h"
 #include "sys.h"
@@ -53,6 +54,8 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("setpgid", Napi::Function::New(env, Setpgid, "setpgid"));
   exports.Set("getpgid", Napi::Function::New(env, Getpgid, "getpgid"));
   exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper, "setChildSubreaper"));
+  exports.Set("watchPidfd", Napi::Function::New(env, WatchPidfd, "watchPidfd"));
+  exports.Set("procStat", Napi::Function::New(env, ProcStat, "procStat"));
   exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen, "pidfdOpen"));
   exports.Set("pipe", Napi::Function::New(env, Pipe, "pipe"));
   exports.Set("dup", Napi::Function::New(env, Dup, "dup"));

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ struct ChildPlan {
   // > 0: the child shares our fd table (CLONE_FILES) and must first take a
   // private copy of only the fds below this number (close_range UNSHARE)
   unsigned unshareFrom;
+  // >= -1000: written to /proc/self/oom_score_adj (a daemon that shields itself
+  // from the OOM killer gives its children the ordinary score back)
+  int oomScoreAdj;
+  char oomText[12];
   // written by the child when it fails, read by the parent after the vfork returns
   volatile int err;
   volatile const char* failed;
@@ -86,6 +91,15 @@ int ChildMain(void* arg) {
       if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max) rl.rlim_cur = rl.rlim_max;
       if (setrlimit(RLIMIT_NOFILE, &rl) < 0) Fail(p, "setrlimit");
     }
+  }
+
+  if (p->oomScoreAdj >= -1000) {
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) Fail(p, "open");
+    int len = 0;
+    while (p->oomText[len] != '\0') len++;
+    if (write(fd, p->oomText, len) < 0) Fail(p, "write");
+    close(fd);
   }
 
   // glibc's setuid & co. broadcast to all threads; here that would hit Node's threads.
@@ -215,6 +229,9 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   plan.nofile = OptionalLong(o, "nofile");
   plan.uid = OptionalLong(o, "uid");
   plan.gid = OptionalLong(o, "gid");
+  Napi::Value oomV = o.Get("oomScoreAdj");
+  plan.oomScoreAdj = oomV.IsNumber() ? oomV.As<Napi::Number>().Int32Value() : -1001;
+  if (plan.oomScoreAdj >= -1000) snprintf(plan.oomText, sizeof plan.oomText, "%d", plan.oomScoreAdj);
   std::vector<gid_t> groups;
   Napi::Value groupsV = o.Get("groups");
   plan.ngroups = -1;

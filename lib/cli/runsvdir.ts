@@ -1,15 +1,21 @@
 // runsvdir [-P] DIR [LOG]: supervise every service folder in DIR, in this one
 // process. runsvdir's argument syntax is hand-made (only the second character of
 // a first word starting with '-' counts), which commander cannot express.
+// What this image was started with, for the next image after a re-exec; the
+// hand-over variables are for one image only.
+const startEnv: NodeJS.ProcessEnv = { ...process.env };
+for (const k of ['RUNITD_HANDOVER', 'RUNITD_HANDOVER_EXITS', 'RUNITD_PROBE', 'RUNITD_REEXEC_AT']) delete startEnv[k];
 // Before anything touches the threadpool: starting 1000 services is a few
 // thousand small metadata operations, which a slow disk serves better in parallel.
 const ownPoolSize = process.env.UV_THREADPOOL_SIZE === undefined;
 if (ownPoolSize) process.env.UV_THREADPOOL_SIZE = '16';
-import { constants, promises as fsp, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, promises as fsp, writeFileSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import * as path from 'node:path';
-import { getrlimit, pipe, setrlimit } from '../native';
+import { getrlimit, pipe, setChildOomScoreAdj, setrlimit } from '../native';
+import { keep, take } from '../supervise/handover';
 import { ScanDir } from '../runsvdir/daemon';
+import { finishTakeover, PROBE_ENV, reexec, reexecSettled, startTakeover } from '../runsvdir/reexec';
 import { TitleLog } from '../runsvdir/title';
 import { formatLabel, taiNow } from '../tai64';
 
@@ -50,6 +56,8 @@ function parseArgs(argv: string[]): Args | null {
 }
 
 async function main(): Promise<void> {
+  // a re-exec's check that this image loads at all
+  if (process.env[PROBE_ENV] === '1') process.exit(0);
   const args = parseArgs(process.argv.slice(2));
   if (!args) {
     writeErr(`usage: ${argv0} [-P] dir\n\n`);
@@ -74,7 +82,7 @@ async function main(): Promise<void> {
     } else {
       title = new TitleLog(`${path.basename(argv0)} ${args.lead.join(' ')} `, args.log, (t) => (process.title = t));
       // The services' stderr goes through us: into the title, and on to our stderr.
-      const [r, w] = pipe({ nonblockRead: true });
+      const [r, w] = titlePipe();
       stderrPipe = w;
       const sock = new Socket({ fd: r, readable: true, writable: false });
       sock.on('data', (chunk: Buffer) => {
@@ -91,18 +99,29 @@ async function main(): Promise<void> {
   delete process.env.RUNITD_INLINE_LOGS;
   const env = { ...process.env };
   if (ownPoolSize) delete env.UV_THREADPOOL_SIZE;
+  delete env.RUNITD_OOM_SCORE_ADJ;
+  delete env.RUNITD_TEST_FAULTS;
+  shieldFromOom(report, dir);
   const scandir = new ScanDir({ dir, newSessions: args.newSessions, report, stderr: stderrPipe, env, inlineLogs });
 
-  process.on('uncaughtException', (err) => {
-    // one service's trouble must never take the others down with the daemon
-    report(`runsvdir ${dir}: warning: internal error: ${err.stack ?? String(err)}`);
-  });
-
   let stopping = false;
+  const ctx = { scandir, prefix: `runsvdir ${dir}`, report, env: startEnv, cancelled: () => stopping };
+  // A fault leaves state half-changed in memory; the status files on disk and
+  // the processes are the truth, so a fresh image takes over from them.
+  const fault = (err: unknown): void => {
+    report(`runsvdir ${dir}: warning: internal error: ${(err as Error)?.stack ?? String(err)}`);
+    if (!stopping) void reexec(ctx, `internal error: ${(err as Error)?.message ?? String(err)}`, true);
+  };
+  process.on('uncaughtException', fault);
+  process.on('unhandledRejection', fault);
+
   const stopAll = (code: number): void => {
     if (stopping) return;
     stopping = true;
-    void scandir.stopAll().then(() => process.exit(code));
+    // a re-exec under way sees `stopping` and gives up before its exec
+    void reexecSettled()
+      .then(() => scandir.stopAll())
+      .then(() => process.exit(code));
   };
   // runit's runsvdir exits on TERM leaving its runsv processes (and so the
   // services) running: here the supervisors live in this process, so TERM stops
@@ -111,9 +130,77 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGHUP', () => stopAll(111));
   process.on('SIGALRM', () => void forcedRescan(scandir, dir, report));
-  for (const sig of ['SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const) process.on(sig, () => undefined);
+  // USR2: re-exec in place (after an upgrade), taking every service over
+  // (not while stopping: the next image would take over services on their way down)
+  process.on('SIGUSR2', () => {
+    if (!stopping) void reexec(ctx, 'requested');
+  });
+  process.on('SIGQUIT', () => undefined);
+  const faults = process.env.RUNITD_TEST_FAULTS === '1';
+  process.on('SIGUSR1', () => {
+    if (faults) {
+      // a test hook: an exception thrown from an event handler
+      setImmediate(() => {
+        throw new Error('injected fault');
+      });
+    }
+  });
 
+  const takingOver = startTakeover();
   await scandir.start();
+  if (takingOver) {
+    await scandir.startsSettled();
+    finishTakeover();
+    report(`runsvdir ${dir}: info: re-exec: took over ${scandir.list().length} services`);
+  } else {
+    await scandir.startsSettled();
+    const n = scandir.adoptedCount();
+    if (n > 0) report(`runsvdir ${dir}: info: adopted ${n} running processes`);
+  }
+}
+
+// The title pipe, handed over across a re-exec. Its write end (the services'
+// stderr) is opened read-write through /proc, so that the pipe always has a
+// reader: a service writing to stderr while no daemon runs must not die of SIGPIPE.
+function titlePipe(): [number, number] {
+  const r = take('title-r');
+  const w = take('title-w');
+  if (r !== undefined && w !== undefined) {
+    keep('title-r', r);
+    keep('title-w', w);
+    return [r, w];
+  }
+  const [pr, pw] = pipe({ nonblockRead: true });
+  let rw = pw;
+  try {
+    rw = openSync(`/proc/self/fd/${pw}`, constants.O_RDWR);
+    closeSync(pw);
+  } catch {
+    // no /proc: a plain write end
+  }
+  keep('title-r', pr);
+  keep('title-w', rw);
+  return [pr, rw];
+}
+
+// As root, the daemon holding every service is the last process the OOM killer
+// should choose: its death costs supervision of everything. The services it
+// starts get the ordinary score back.
+function shieldFromOom(report: (line: string) => void, dir: string): void {
+  const want = process.env.RUNITD_OOM_SCORE_ADJ ?? '-1000';
+  if (want === 'off' || process.getuid?.() !== 0) return;
+  if (!/^-?\d+$/.test(want) || Number(want) < -1000 || Number(want) > 1000) {
+    report(`runsvdir ${dir}: warning: RUNITD_OOM_SCORE_ADJ must be a number from -1000 to 1000 or off`);
+    return;
+  }
+  try {
+    writeFileSync('/proc/self/oom_score_adj', want);
+    setChildOomScoreAdj(0);
+  } catch (err) {
+    // EACCES: no CAP_SYS_RESOURCE (a container): nothing to shield with
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') report(`runsvdir ${dir}: warning: unable to set oom_score_adj: ${(err as Error).message}`);
+  }
 }
 
 // Debian's runsvdir: SIGALRM rescans at once and leaves a TAI64N stamp behind.

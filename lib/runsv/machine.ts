@@ -43,7 +43,12 @@ export interface Slot {
   throttleUntil: number;
   /** a u/o start asked for while throttled: carried out when the second is over */
   startRequested: boolean;
+  /** the process's start time in /proc, published so a restarted daemon can adopt it */
+  startTicks?: number;
 }
+
+/** wstat of an adopted process that was not our child: how it ended is unknown. */
+export const UNKNOWN_WSTAT = -1;
 
 export type Step =
   | { do: 'publish' }
@@ -137,8 +142,12 @@ export function dueToStart(s: Slot, nowMs: number): boolean {
   return s.want === 'up' || s.state === FINISH || s.startRequested;
 }
 
-/** ./finish's two arguments for the last wait status: `CODE 0` or `-1 SIGNAL`. */
+/**
+ * ./finish's two arguments for the last wait status: `CODE 0` or `-1 SIGNAL`, and
+ * `-1 0` (which no real exit gives) when it is unknown.
+ */
 export function finishArgs(wstat: number): [string, string] {
+  if (wstat === UNKNOWN_WSTAT) return ['-1', '0'];
   if ((wstat & 0x7f) !== 0) return ['-1', String(wstat & 0xff)];
   return [String(wstat >> 8), '0'];
 }

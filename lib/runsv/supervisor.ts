@@ -7,13 +7,16 @@ import { closeSync, constants, promises as fsp } from 'node:fs';
 import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
-import { dup, Exit, getgrnam, getpwnam, kill, pipe, setNonblock, spawn, SpawnPlan, waitExit } from '../native';
+import { Exit, kill, procStat, setNonblock, spawn, SpawnPlan } from '../native';
 import { LogEngine } from '../svlogd/engine';
+import { closeKept, forgetKept } from '../supervise/handover';
 import { StatusWriter } from '../supervise/publish';
-import { ensureSuperviseDir, openControl, openLock, openOk, SetupError } from '../supervise/setup';
+import { ensureSuperviseDir, openControl, openLock, openLogPipe, openOk, SetupError } from '../supervise/setup';
 import { taiNow } from '../tai64';
+import { Adoptable, findAdoptable, watchAdopted } from './adopt';
 import { ownChild } from './children';
-import { InlineLog, parseInlineLog } from './inline-log';
+import { runControlScript } from './control-scripts';
+import { createInlineEngine, InlineLogPlan, readInlineLog, signalEngine } from './inline-logger';
 import { DOWN, dueToStart, FINISH, finishArgs, isCommand, newSlot, onControl, onReaped, RUN, Slot, Step } from './machine';
 
 export { SetupError };
@@ -39,22 +42,17 @@ type Which = 'main' | 'log';
 type Event = { kind: 'control'; which: Which; byte: string } | { kind: 'exit'; which: Which; exit: Exit } | { kind: 'tick' };
 
 const nowMs = (): number => performance.now();
+const FREEZE_WAIT_MS = 3000;
+
+/** `p`, or nothing after `ms`. */
+function within(ms: number, p: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p.then(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
+}
 // The pid an in-process log engine has in the slot. It is published as 0: there
 // is no process of its own to signal (a `kill` of the daemon's pid would hit
 // every service), so sv is the way to talk to it.
 const INLINE_PID = -2;
-
-/** uid/gid for chpst -u's `user[:group...]` argument. */
-function ownerOf(spec: string): { uid: number; gid: number } {
-  const [userName, groupName] = spec.split(':');
-  const pw = getpwnam(userName);
-  if (!pw) throw new Error(`unknown user: ${userName}`);
-  if (!groupName) return { uid: pw.uid, gid: pw.gid };
-  const gr = getgrnam(groupName);
-  if (!gr) throw new Error(`unknown group: ${groupName}`);
-  return { uid: pw.uid, gid: gr.gid };
-}
-const CONTROL_SIGMASK = ['SIGTERM', 'SIGCHLD'];
 
 /** One side (main or log) of a supervised folder: its state and its files. */
 interface Side {
@@ -89,9 +87,14 @@ export class Supervisor {
   private logPipe?: [number, number];
   private logClosing = false;
   private done = false;
+  // a re-exec is being prepared: nothing more is started or handled
+  private frozen = false;
+  /** processes taken over from a previous daemon at start (main and log) */
+  adopted = 0;
   private readonly queue: Event[] = [];
   private queueHead = 0;
   private draining = false;
+  private drained?: () => void;
 
   private constructor(opts: SupervisorOptions) {
     this.name = opts.name;
@@ -161,15 +164,12 @@ export class Supervisor {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(`unable to stat() ./log: : ${errorText(err)}`);
     }
+    const sup = await ensureSuperviseDir(dir, './supervise');
     if (logSlot) {
-      try {
-        this.logPipe = pipe();
-      } catch (err) {
-        throw new SetupError(`unable to create log pipe: ${errorText(err)}`);
-      }
+      const fifo = await openLogPipe(sup, 'supervise');
+      this.logPipe = [fifo.read, fifo.write];
     }
 
-    const sup = await ensureSuperviseDir(dir, './supervise');
     this.main = { slot: mainSlot, dir: sup, writer: new StatusWriter(sup, 'supervise', (m) => this.warn(m)) };
     this.main.lock = await openLock(sup, 'supervise');
 
@@ -179,6 +179,10 @@ export class Supervisor {
       this.log.lock = await this.lockLog(logSup);
     }
 
+    // under the locks: no other daemon supervises these folders now
+    await this.adopt(this.main);
+    if (this.log) await this.adopt(this.log);
+
     await this.openControl(this.main, 'supervise');
     this.publish(this.main);
     if (this.log) {
@@ -187,6 +191,32 @@ export class Supervisor {
     }
     this.main.ok = await openOk(sup, 'supervise');
     if (this.log) this.log.ok = await openOk(this.log.dir, 'log/supervise');
+  }
+
+  // What a previous daemon started and still runs is taken over, not started twice.
+  private async adopt(side: Side): Promise<void> {
+    let a: Adoptable | null;
+    try {
+      a = await findAdoptable(side.dir);
+    } catch {
+      a = null;
+    }
+    if (!a) return;
+    const s = side.slot;
+    s.state = a.state;
+    s.pid = a.pid;
+    s.startTicks = a.startTicks;
+    if (a.status) {
+      s.time = a.status.time;
+      s.want = a.status.want === 'u' ? 'up' : 'down';
+      s.paused = a.status.paused;
+      s.termSent = a.status.termSent;
+    }
+    // the throttle counts from the real start
+    s.startedMs = nowMs() - Math.max(0, Date.now() - (s.time.sec * 1000 + s.time.nsec / 1e6));
+    this.adopted++;
+    const which: Which = side === this.log ? 'log' : 'main';
+    watchAdopted(a, (exit) => this.enqueue({ kind: 'exit', which, exit }));
   }
 
   // runsv waits for log/supervise/lock with a blocking flock; waiting here must
@@ -213,13 +243,15 @@ export class Supervisor {
       }
     });
     socket.on('error', (err) => this.warn(`unable to read ${label}/control: ${errorText(err)}`));
+    // the socket owns the fd from now on; it is handed over at a re-exec all the same
+
     side.control = { ...fifo, socket };
   }
 
   // ------------------------------------------------------------ the event queue
 
   private enqueue(ev: Event): void {
-    if (this.done) return;
+    if (this.done || this.frozen) return;
     this.queue.push(ev);
     if (!this.draining) void this.drain();
   }
@@ -242,6 +274,7 @@ export class Supervisor {
     this.queue.splice(0, this.queueHead);
     this.queueHead = 0;
     this.draining = false;
+    this.drained?.();
   }
 
   private side(which: Which): Side {
@@ -360,11 +393,11 @@ export class Supervisor {
 
   private async startLog(side: Side): Promise<void> {
     if (!this.logPipe) return;
-    const inline = this.inlineLogs ? await this.readInlineLog() : null;
+    const inline = this.inlineLogs ? await readInlineLog(path.join(this.base, 'log')) : null;
     // the pipe is closed when the service exits, which may have happened meanwhile
     if (!this.logPipe) return;
     if (inline) {
-      this.startInlineLog(side, inline.plan, inline.cwd);
+      this.startInlineLog(side, inline);
       return;
     }
     // an in-process engine before may have left the shared read end non-blocking
@@ -372,38 +405,18 @@ export class Supervisor {
     this.launch(side, RUN, { file: './run', argv: ['./run'], cwd: path.join(this.base, 'log'), stdio: [this.logPipe[0], 'inherit', this.stderr] }, 'log/./run');
   }
 
-  // log/run is read at every start, as runsv execs it anew every time.
-  private async readInlineLog(): Promise<{ plan: InlineLog; cwd: string } | null> {
-    const logDir = path.join(this.base, 'log');
-    try {
-      const flag = await fsp.readFile(path.join(logDir, 'inline'), 'latin1').catch(() => '');
-      if (flag.trim() === 'no') return null;
-      const run = path.join(logDir, 'run');
-      const st = await fsp.stat(run);
-      if (!st.isFile() || !(st.mode & constants.S_IXUSR) || st.size > 4096) return null;
-      const plan = parseInlineLog(await fsp.readFile(run, 'latin1'));
-      // relative log folders are relative to the real log/, not to /proc/self/fd/N/log
-      return plan ? { plan, cwd: await fsp.realpath(logDir) } : null;
-    } catch {
-      return null;
-    }
-  }
-
-  private startInlineLog(side: Side, plan: InlineLog, cwd: string): void {
+  private startInlineLog(side: Side, inline: InlineLogPlan): void {
     const s = side.slot;
     s.time = taiNow();
     s.startedMs = nowMs();
     s.paused = false;
     s.termSent = false;
     s.state = RUN;
+    s.startTicks = undefined;
+    if (this.frozen) return;
     let engine: LogEngine;
     try {
-      const owner = plan.user ? ownerOf(plan.user) : null;
-      engine = new LogEngine({
-        dirs: plan.dirs,
-        options: { ...plan.options, cwd, owner, stderr: { write: (b: Buffer) => this.report(b.toString('latin1').replace(/\n$/, '')) } },
-        input: dup(this.logPipe![0]),
-      });
+      engine = createInlineEngine(inline, this.logPipe![0], this.report);
     } catch (err) {
       // what a svlogd process would have died of (bad user, bad option)
       this.report(`svlogd: fatal: ${(err as Error).message}`);
@@ -411,7 +424,6 @@ export class Supervisor {
       this.enqueueExit(side, { pid: INLINE_PID, code: 111, signal: null, status: 111 << 8 });
       return;
     }
-    engine.on('message', (kind: string, text: string) => this.report(`svlogd: ${kind}: ${text}`));
     s.pid = INLINE_PID;
     this.inlineLog = engine;
     this.publish(side);
@@ -423,24 +435,14 @@ export class Supervisor {
     });
   }
 
-  // What svlogd does on each signal, for the engine running in this process.
-  private signalInline(sig: NodeJS.Signals): void {
-    const engine = this.inlineLog;
-    if (!engine) return;
-    if (sig === 'SIGHUP') engine.reopen();
-    else if (sig === 'SIGALRM') engine.rotate();
-    else if (sig === 'SIGSTOP' || sig === 'SIGCONT') return;
-    // TERM, and the signals that would kill a svlogd process: stop reading,
-    // write out what was read, end. Nothing is lost: the rest stays in the pipe.
-    else engine.stop();
-  }
-
   /** stdout of ./run, ./finish and control scripts: the log pipe when there is a log service */
   private out(): number | 'inherit' {
     return this.logPipe ? this.logPipe[1] : 'inherit';
   }
 
   private launch(side: Side, state: typeof RUN | typeof FINISH, plan: SpawnPlan, what: string): void {
+    // a handler that was under way when freeze() came: the next image starts it
+    if (this.frozen) return;
     const s = side.slot;
     const t = nowMs();
     if (state === RUN) {
@@ -461,6 +463,7 @@ export class Supervisor {
       return;
     }
     s.pid = pid;
+    s.startTicks = procStat(pid)?.startTicks;
     this.publish(side);
     const which: Which = side === this.log ? 'log' : 'main';
     ownChild(pid, (exit) => this.enqueue({ kind: 'exit', which, exit }));
@@ -494,7 +497,10 @@ export class Supervisor {
   }
 
   private signal(s: Slot, sig: NodeJS.Signals): void {
-    if (s.pid === INLINE_PID) return this.signalInline(sig);
+    if (s.pid === INLINE_PID) {
+      if (this.inlineLog) signalEngine(this.inlineLog, sig);
+      return;
+    }
     if (s.pid <= 0) return;
     try {
       kill(s.pid, sig);
@@ -503,36 +509,21 @@ export class Supervisor {
     }
   }
 
-  /** control/<c>: true when it exists, is owner-executable and exits 0 (or dies by a signal). */
-  private async custom(side: Side, letter: string): Promise<boolean> {
-    if (side.slot.isLog) return false;
-    const rel = `control/${letter}`;
-    let mode: number;
-    try {
-      mode = (await fsp.stat(path.join(this.base, rel))).mode;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(`unable to stat ${rel}: ${errorText(err)}`);
-      return false;
-    }
-    if (!(mode & constants.S_IXUSR)) return false;
-    let pid: number;
-    try {
-      pid = spawn({
-        file: rel,
-        argv: [rel],
-        cwd: this.base,
+  /** control/<c> for the main service (a log service has none). */
+  private custom(side: Side, letter: string): Promise<boolean> {
+    if (side.slot.isLog) return Promise.resolve(false);
+    return runControlScript(
+      {
+        base: this.base,
         env: this.env,
         setsid: this.setsid,
-        stdio: ['inherit', this.out(), this.stderr],
-        sigmask: CONTROL_SIGMASK,
-      });
-    } catch (err) {
-      if ((err as { syscall?: string }).syscall === 'execve') this.report(this.fatal(`unable to run control/?: ${errorText(err)}`));
-      else this.warn(`unable to setup stdout for ${rel}: ${errorText(err)}`);
-      return false;
-    }
-    const exit = await waitExit(pid);
-    return exit.status >> 8 === 0;
+        stdout: this.out(),
+        stderr: this.stderr,
+        warn: (m) => this.warn(m),
+        fatal: (m) => this.report(this.fatal(m)),
+      },
+      letter,
+    );
   }
 
   private async canOpen(p: string): Promise<boolean> {
@@ -545,13 +536,50 @@ export class Supervisor {
     }
   }
 
+  // ------------------------------------------------------------ re-exec
+
+  /**
+   * Before a re-exec in place: stop handling events (control bytes stay in the
+   * FIFO for the next image), let an in-process logger write out what it has
+   * read (the rest stays in the log FIFO), and get the status files on disk:
+   * they are what the next image takes the service over from.
+   */
+  async freeze(): Promise<void> {
+    this.frozen = true;
+    for (const side of [this.main, this.log]) {
+      if (!side) continue;
+      side.control?.socket.pause();
+      if (side.timer) clearTimeout(side.timer);
+      side.timer = undefined;
+    }
+    // a handler under way (a control/X script) finishes first, for a while
+    if (this.draining) await within(FREEZE_WAIT_MS, new Promise<void>((r) => (this.drained = r)));
+    const engine = this.inlineLog;
+    if (engine) {
+      engine.stop();
+      // a logger held up by a full disk loses what it holds (at most 64 KiB), not the re-exec
+      await within(FREEZE_WAIT_MS, engine.done);
+    }
+    await Promise.all([this.main.writer.settled(), this.log?.writer.settled()]);
+  }
+
+  /** The re-exec failed: handle events again, and restart an in-process logger that freeze() stopped. */
+  thaw(): void {
+    if (!this.frozen) return;
+    this.frozen = false;
+    for (const side of [this.main, this.log]) side?.control?.socket.resume();
+    if (this.log && this.log.slot.pid === INLINE_PID && !this.inlineLog) {
+      this.enqueueExit(this.log, { pid: INLINE_PID, code: 0, signal: null, status: 0 });
+    } else this.enqueue({ kind: 'tick' });
+  }
+
   // ------------------------------------------------------------ the end
 
   private closeLogPipe(): void {
     if (!this.logPipe) return;
     for (const fd of this.logPipe) {
       try {
-        closeSync(fd);
+        closeKept(fd);
       } catch (err) {
         this.warn(`unable to close logpipe: ${errorText(err)}`);
       }
@@ -574,13 +602,14 @@ export class Supervisor {
       if (!side) continue;
       if (side.timer) clearTimeout(side.timer);
       if (side.control) {
+        forgetKept(side.control.read);
         side.control.socket.destroy();
-        closeSync(side.control.write);
+        closeKept(side.control.write);
         side.control = undefined;
       }
       for (const key of ['ok', 'lock'] as const) {
         const fd = side[key];
-        if (fd !== undefined) closeSync(fd);
+        if (fd !== undefined) closeKept(fd);
         side[key] = undefined;
       }
     }

@@ -44,6 +44,8 @@ export class ScanDir {
   private scanAgain = false;
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  private frozen = false;
+  private readonly inflight = new Set<Promise<void>>();
 
   constructor(private readonly opts: ScanDirOptions) {
     this.dir = opts.dir;
@@ -59,6 +61,36 @@ export class ScanDir {
   /** The services being supervised now, by name. */
   list(): { name: string; supervisor?: Supervisor }[] {
     return [...this.services.values()].filter((m) => !m.stopping).map((m) => ({ name: m.name, supervisor: m.supervisor }));
+  }
+
+  /** Resolves when every service the scans found so far has started (or failed to). */
+  async startsSettled(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+  }
+
+  /** How many processes the supervisors took over from a previous daemon at their start. */
+  adoptedCount(): number {
+    let n = 0;
+    for (const m of this.services.values()) n += m.supervisor?.adopted ?? 0;
+    return n;
+  }
+
+  /** Before a re-exec: no more scans, every supervisor frozen with its state on disk. */
+  async freezeAll(): Promise<void> {
+    this.frozen = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.startsSettled();
+    await Promise.all([...this.services.values()].map((m) => m.supervisor?.freeze()));
+  }
+
+  /** The re-exec did not happen: carry on. */
+  thawAll(): void {
+    this.frozen = false;
+    for (const m of this.services.values()) m.supervisor?.thaw();
+    this.timer = setInterval(() => void this.tick(), this.opts.checkEveryMs ?? 1000);
+    this.check = true;
+    void this.tick();
   }
 
   /** Scan now, whatever the folder's mtime says (runsvdir's SIGALRM in Debian). */
@@ -88,7 +120,7 @@ export class ScanDir {
 
   // Once a second (and on every watch event): stat the folder, rescan when it changed.
   private async tick(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.frozen) return;
     if (this.scanning) {
       this.scanAgain = true;
       return;
@@ -159,7 +191,11 @@ export class ScanDir {
         m = { key: e.key, name: e.name, starting: false, stopping: false };
         this.services.set(e.key, m);
       }
-      if (!m.supervisor && !m.starting && !m.stopping) void this.startService(m);
+      if (!m.supervisor && !m.starting && !m.stopping) {
+        const p = this.startService(m);
+        this.inflight.add(p);
+        void p.finally(() => this.inflight.delete(p));
+      }
     }
     if (!result.complete) return;
     for (const m of this.services.values()) {

@@ -8,7 +8,7 @@ import { constants, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
 import { TaiTime } from '../tai64';
-import { STATE_DOWN, STATE_FINISH, STATE_RUN, SUPERVISE_FILES, encodeStatus } from './status';
+import { STATE_DOWN, STATE_FINISH, STATE_RUN, STATUS_SIZE, StatusRecord, SUPERVISE_FILES, decodeStatus, encodeStatus } from './status';
 
 export type Want = 'up' | 'down' | 'exit';
 
@@ -23,6 +23,8 @@ export interface ServiceView {
   state: 0 | 1 | 2;
   /** what the pid file says, when it must differ from `pid` (0: empty) */
   pidFile?: number;
+  /** the process's start time in /proc (clock ticks since boot): written to pidstart */
+  startTicks?: number;
 }
 
 const TRUNC = constants.O_WRONLY | constants.O_NONBLOCK | constants.O_TRUNC | constants.O_CREAT;
@@ -37,6 +39,33 @@ export function statLine(s: ServiceView): string {
     else if (s.want === 'exit') line += ', want exit';
   }
   return line + '\n';
+}
+
+/** supervise/pidstart: `PID STARTTICKS run|finish\n`, or '' when no process of its own runs. */
+export function pidstartLine(s: ServiceView, filePid: number): string {
+  if (filePid <= 0 || s.startTicks === undefined || s.state === STATE_DOWN) return '';
+  return `${filePid} ${s.startTicks} ${s.state === STATE_FINISH ? 'finish' : 'run'}\n`;
+}
+
+export interface Pidstart {
+  pid: number;
+  startTicks: number;
+  state: 1 | 2;
+}
+
+export function parsePidstart(text: string): Pidstart | null {
+  const m = /^(\d+) (\d+) (run|finish)\n$/.exec(text);
+  if (!m) return null;
+  return { pid: Number(m[1]), startTicks: Number(m[2]), state: m[3] === 'finish' ? STATE_FINISH : STATE_RUN };
+}
+
+/** Reads a supervise folder's pidstart and status files (either may be missing). */
+export async function readPublished(dir: string): Promise<{ pidstart: Pidstart | null; status: StatusRecord | null }> {
+  const [ps, st] = await Promise.all([
+    fsp.readFile(path.join(dir, SUPERVISE_FILES.pidstart), 'latin1').catch(() => ''),
+    fsp.readFile(path.join(dir, SUPERVISE_FILES.status)).catch(() => Buffer.alloc(0)),
+  ]);
+  return { pidstart: parsePidstart(ps), status: st.length === STATUS_SIZE ? decodeStatus(st) : null };
 }
 
 export class StatusWriter {
@@ -88,6 +117,12 @@ export class StatusWriter {
     // rewritten when the supervised pid changes, as runsv does
     if (s.pid !== this.lastPid) {
       const filePid = s.pidFile ?? s.pid;
+      // before the status names the pid, so that a daemon restarted at any point
+      // finds the process the status names described here. Not rewritten when no
+      // process runs: a stale line names a process that is gone, or one whose
+      // start time differs, and is never adopted.
+      const line = pidstartLine(s, filePid);
+      if (line) await this.replace(SUPERVISE_FILES.pidstartNew, SUPERVISE_FILES.pidstart, line, false);
       // runsv writes pid without checking the write: a full disk leaves it empty
       if (!(await this.replace(SUPERVISE_FILES.pidNew, SUPERVISE_FILES.pid, filePid > 0 ? `${filePid}\n` : '', false))) return;
       this.lastPid = s.pid;

@@ -7,6 +7,7 @@ import { closeSync, constants, fstatSync, open, promises as fsp } from 'node:fs'
 import * as path from 'node:path';
 import { errorText } from '../errstr';
 import { flock, mkfifo } from '../native';
+import { fileKey, keep, Role, take } from './handover';
 import { SUPERVISE_FILES } from './status';
 
 /** A fatal setup error; the message is runsv's text after `runsv DIR: fatal: `. */
@@ -49,6 +50,9 @@ export async function ensureSuperviseDir(base: string, label: string): Promise<s
 /** Opens supervise/lock and takes the exclusive lock without waiting. */
 export async function openLock(sup: string, label: string): Promise<number> {
   const lockPath = path.join(sup, SUPERVISE_FILES.lock);
+  // a lock handed over by the previous image is still held: flock belongs to the open file
+  const handed = await takeHanded(lockPath, 'lock');
+  if (handed !== undefined) return handed;
   let fd: number;
   try {
     fd = await openFd(lockPath, O_WRONLY | O_NONBLOCK | O_APPEND | O_CREAT, 0o600);
@@ -63,6 +67,7 @@ export async function openLock(sup: string, label: string): Promise<number> {
     (e as SetupError & { code?: string }).code = (err as { code?: string }).code;
     throw e;
   }
+  keepFd(fd, 'lock');
   return fd;
 }
 
@@ -86,12 +91,18 @@ export async function openControl(sup: string, label: string): Promise<ControlFi
     throw new SetupError(`unable to stat ${label}/control: ${errorText(err)}`);
   }
   if (!isFifo) throw new SetupError(`${label}/control exists but is not a fifo`);
+  const handedRead = await takeHanded(p, 'control-r');
+  const handedWrite = await takeHanded(p, 'control-w');
+  if (handedRead !== undefined && handedWrite !== undefined) return { read: handedRead, write: handedWrite };
+  for (const fd of [handedRead, handedWrite]) if (fd !== undefined) closeSync(fd);
   let read = -1;
   try {
     read = await openFd(p, O_RDONLY | O_NONBLOCK);
     const write = await openFd(p, O_WRONLY | O_NONBLOCK);
     // a FIFO swapped in between stat and open would be caught here
     if (!fstatSync(read).isFIFO()) throw Object.assign(new Error('not a fifo'), { code: 'EINVAL' });
+    keepFd(read, 'control-r');
+    keepFd(write, 'control-w');
     return { read, write };
   } catch (err) {
     if (read >= 0) closeSync(read);
@@ -107,11 +118,77 @@ export async function openOk(sup: string, label: string): Promise<number> {
   } catch {
     // EEXIST, or the open below fails
   }
+  const handed = await takeHanded(p, 'ok');
+  if (handed !== undefined) return handed;
+  let fd: number;
   try {
-    return await openFd(p, O_RDONLY | O_NONBLOCK);
+    fd = await openFd(p, O_RDONLY | O_NONBLOCK);
   } catch (err) {
     throw new SetupError(`unable to read ${label}/ok: ${errorText(err)}`);
   }
+  keepFd(fd, 'ok');
+  return fd;
+}
+
+export interface LogPipe {
+  /** the daemon's read end (non-blocking), from which the log service reads */
+  read: number;
+  /** opened read-write: stdout of ./run, ./finish and control scripts */
+  write: number;
+}
+
+/**
+ * The pipe between a service and its log service, as the FIFO supervise/logpipe,
+ * so that it outlives this process: the service's stdout is opened read-write, so
+ * the FIFO never lacks a reader (no SIGPIPE while no daemon runs), what the
+ * service writes meanwhile waits in it, and the next daemon opens it again.
+ */
+export async function openLogPipe(sup: string, label: string): Promise<LogPipe> {
+  const p = path.join(sup, SUPERVISE_FILES.logpipe);
+  try {
+    const st = await fsp.lstat(p);
+    if (!st.isFIFO()) await fsp.unlink(p);
+  } catch {
+    // none yet
+  }
+  try {
+    mkfifo(p, 0o600);
+  } catch {
+    // EEXIST, or the open below fails
+  }
+  const handedRead = await takeHanded(p, 'logpipe-r');
+  const handedWrite = await takeHanded(p, 'logpipe-w');
+  if (handedRead !== undefined && handedWrite !== undefined) return { read: handedRead, write: handedWrite };
+  for (const fd of [handedRead, handedWrite]) if (fd !== undefined) closeSync(fd);
+  let read = -1;
+  try {
+    read = await openFd(p, O_RDONLY | O_NONBLOCK | constants.O_NOFOLLOW);
+    const write = await openFd(p, constants.O_RDWR | constants.O_NOFOLLOW);
+    if (!fstatSync(read).isFIFO()) throw Object.assign(new Error('not a fifo'), { code: 'EINVAL' });
+    keepFd(read, 'logpipe-r');
+    keepFd(write, 'logpipe-w');
+    return { read, write };
+  } catch (err) {
+    if (read >= 0) closeSync(read);
+    throw new SetupError(`unable to create log pipe: ${label}/${SUPERVISE_FILES.logpipe}: ${errorText(err)}`);
+  }
+}
+
+async function takeHanded(p: string, role: Role): Promise<number | undefined> {
+  let key: string;
+  try {
+    key = fileKey(await fsp.stat(p), role);
+  } catch {
+    return undefined;
+  }
+  const fd = take(key);
+  // ours now, and handed on again at the next re-exec
+  if (fd !== undefined) keep(key, fd);
+  return fd;
+}
+
+function keepFd(fd: number, role: Role): void {
+  keep(fileKey(fstatSync(fd), role), fd);
 }
 
 /** open(2) through the threadpool, returning a plain fd (close-on-exec, as libuv opens). */

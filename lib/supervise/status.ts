@@ -48,6 +48,12 @@ export const SUPERVISE_FILES = {
   statNew: 'stat.new',
   pid: 'pid',
   pidNew: 'pid.new',
+  // ours, not runit's: what lets a restarted daemon adopt what runs
+  /** `PID STARTTICKS STATE\n`: the process the status names, as /proc knows it */
+  pidstart: 'pidstart',
+  pidstartNew: 'pidstart.new',
+  /** the FIFO between the service and its log service (in the service's supervise/) */
+  logpipe: 'logpipe',
 } as const;
 
 export function encodeStatus(rec: StatusRecord, out: Buffer = Buffer.alloc(STATUS_SIZE)): Buffer {

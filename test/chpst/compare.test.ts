@@ -4,6 +4,7 @@ import t, { Test as Tap } from 'tap';
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { stageForOtherUsers } from '../helpers/as-user';
 import { tempDir } from '../helpers/proc';
 import { ourBin, referenceBin, referenceSkip } from '../helpers/reference';
 
@@ -40,6 +41,7 @@ function run(cmd: string, args: readonly string[], opts: RunOpts = {}): Result {
 
 t.test('side by side with runit chpst', referenceSkip('chpst'), async (t) => {
   const dir = tempDir(t, 'runitd-chpst-');
+  const staged = stageForOtherUsers(t);
   // runit's personalities: its chpst under the other names (daemontools' own
   // envdir/setlock... in the reference folder are different programs)
   const refDir = path.join(dir, 'ref');
@@ -87,8 +89,8 @@ t.test('side by side with runit chpst', referenceSkip('chpst'), async (t) => {
       [['-n', '-5', 'true'], 'chpst: fatal: unable to set nice level: permission denied\n'],
     ];
     for (const [inner, want] of asNobody) {
-      // (runit's own path: the temp folder with its symlinks is closed to nobody)
-      const r = [ourBin('chpst'), ref as string].map((bin) => run(bin, ['-u', 'nobody', bin, ...inner]));
+      // staged copies: nobody cannot reach a checkout in a 0700 folder
+      const r = [staged.ourBin('chpst'), staged.referenceBin('chpst') as string].map((bin) => run(bin, ['-u', 'nobody', bin, ...inner]));
       t.same(r[0], r[1], `as nobody: chpst ${inner.join(' ')}`);
       t.same(r[0], { status: 111, stdout: '', stderr: want });
     }

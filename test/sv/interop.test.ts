@@ -8,6 +8,7 @@ import t from 'tap';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { stageForOtherUsers } from '../helpers/as-user';
 import { killPid, tempDir, waitFor } from '../helpers/proc';
 import { ourBin, referenceBin, referenceSkip } from '../helpers/reference';
 
@@ -58,6 +59,8 @@ class World {
   constructor(
     readonly root: string,
     readonly svBin: string,
+    /** the same sv, staged where other users can run it (the checkout may be closed to them) */
+    readonly svBinForOthers: string,
   ) {}
 
   dir(name: string): string {
@@ -203,10 +206,11 @@ const STEPS: Step[] = [
 ];
 
 async function scenario(t: Tap.Test, runsvBin: string, base: string): Promise<void> {
-  const A = new World(path.join(base, 'A'), referenceBin('sv')!);
-  const B = new World(path.join(base, 'B'), ourBin('sv'));
+  const staged = stageForOtherUsers(t);
+  const A = new World(path.join(base, 'A'), referenceBin('sv')!, staged.referenceBin('sv')!);
+  const B = new World(path.join(base, 'B'), ourBin('sv'), staged.ourBin('sv'));
   const worlds = [A, B];
-  const chpst = referenceBin('chpst')!;
+  const chpst = staged.referenceBin('chpst')!;
   for (const w of worlds) {
     build(w.root);
     for (const [name, s] of Object.entries(SERVICES)) {
@@ -257,7 +261,7 @@ async function scenario(t: Tap.Test, runsvBin: string, base: string): Promise<vo
         let cmd = step.lsb ? path.join(w.root, 'init.d', step.lsb) : w.svBin;
         let argv = args;
         if (step.user) {
-          argv = ['-u', step.user, cmd, ...args];
+          argv = ['-u', step.user, step.lsb ? cmd : w.svBinForOthers, ...args];
           cmd = chpst;
         }
         return run(cmd, argv, { cwd: w.root, env });
