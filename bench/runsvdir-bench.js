@@ -125,6 +125,26 @@ function cpuTicks(pid) {
   }
 }
 
+/** Voluntary context switches of every thread: how often the process went to sleep and was woken. */
+function wakeups(pid) {
+  let n = 0;
+  let tasks = [];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0;
+  }
+  for (const t of tasks) {
+    try {
+      const m = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8'));
+      if (m) n += Number(m[1]);
+    } catch {
+      // thread gone
+    }
+  }
+  return n;
+}
+
 function sum(pids, fn) {
   return pids.map(fn).reduce((a, b) => a + b, 0);
 }
@@ -174,14 +194,18 @@ async function runOne(kind, n, { withLog = false, idle = 0 } = {}) {
   const pids = supervisionPids(proc.pid);
   const mem = { pss: sum(pids, (p) => rollup(p).pss), privateDirty: sum(pids, (p) => rollup(p).privateDirty), processes: pids.length };
   let cpuSeconds = null;
+  let idleWakeups = null;
   if (idle > 0) {
     const before = sum(pids, cpuTicks);
+    const wokenBefore = sum(pids, wakeups);
     await new Promise((r) => setTimeout(r, idle * 1000));
-    cpuSeconds = (sum(supervisionPids(proc.pid), cpuTicks) - before) / CLK_TCK;
+    const after = supervisionPids(proc.pid);
+    cpuSeconds = (sum(after, cpuTicks) - before) / CLK_TCK;
+    idleWakeups = sum(after, wakeups) - wokenBefore;
   }
   await stopTree(kind, proc, dir, n);
   fs.rmSync(dir, { recursive: true, force: true });
-  return { bootMs, ...mem, cpuSeconds };
+  return { bootMs, ...mem, cpuSeconds, idleWakeups };
 }
 
 const fmt = (x, d = 0) => (x === null ? '-' : x.toFixed(d));
@@ -213,6 +237,7 @@ async function main() {
     const runit = await runOne('runit', 100, { idle: idleSeconds, withLog });
     const ours = await runOne('ours', 100, { idle: idleSeconds, withLog });
     console.log(`\nCPU while 100 services idle for ${idleSeconds} s: runit ${fmt(runit.cpuSeconds, 2)} s, ours ${fmt(ours.cpuSeconds, 2)} s`);
+    console.log(`wake-ups (voluntary context switches of every thread) in those ${idleSeconds} s: runit ${runit.idleWakeups}, ours ${ours.idleWakeups}`);
   }
 }
 

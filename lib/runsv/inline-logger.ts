@@ -4,7 +4,7 @@
 import { constants, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { dup, getgrnam, getpwnam } from '../native';
-import { LogEngine } from '../svlogd/engine';
+import type { LogEngine } from '../svlogd/engine';
 import { InlineLog, parseInlineLog } from './inline-log';
 
 export interface InlineLogPlan {
@@ -22,8 +22,12 @@ export async function readInlineLog(logDir: string): Promise<InlineLogPlan | nul
     const st = await fsp.stat(run);
     if (!st.isFile() || !(st.mode & constants.S_IXUSR) || st.size > 4096) return null;
     const plan = parseInlineLog(await fsp.readFile(run, 'latin1'));
+    if (!plan) return null;
     // not /proc/self/fd/N/log: that path means nothing to the engine's processors
-    return plan ? { plan, cwd: await fsp.realpath(logDir) } : null;
+    const cwd = await fsp.realpath(logDir);
+    // the script's `mkdir -p`; a failure shows when the engine opens the folder, as with the script
+    for (const d of plan.mkdirs) await fsp.mkdir(path.resolve(cwd, d), { recursive: true }).catch(() => undefined);
+    return { plan, cwd };
   } catch {
     return null;
   }
@@ -47,7 +51,10 @@ function ownerOf(spec: string): { uid: number; gid: number } {
 export function createInlineEngine(p: InlineLogPlan, pipeRead: number, report: (line: string) => void): LogEngine {
   const owner = p.plan.user ? ownerOf(p.plan.user) : null;
   const stderr = { write: (b: Buffer) => report(b.toString('latin1').replace(/\n$/, '')) };
-  const engine = new LogEngine({ dirs: p.plan.dirs, options: { ...p.plan.options, cwd: p.cwd, owner, stderr }, input: dup(pipeRead) });
+  // loaded on first use: the daemon's start path (first payload up) does not wait for the svlogd engine
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { LogEngine: Engine } = require('../svlogd/engine') as typeof import('../svlogd/engine');
+  const engine = new Engine({ dirs: p.plan.dirs, options: { ...p.plan.options, cwd: p.cwd, owner, stderr }, input: dup(pipeRead) });
   engine.on('message', (kind: string, text: string) => report(`svlogd: ${kind}: ${text}`));
   return engine;
 }

@@ -8,7 +8,7 @@ import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
 import { Exit, kill, procStat, setNonblock, spawn, SpawnPlan } from '../native';
-import { LogEngine } from '../svlogd/engine';
+import type { LogEngine } from '../svlogd/engine';
 import { closeKept, forgetKept } from '../supervise/handover';
 import { StatusWriter } from '../supervise/publish';
 import { ensureSuperviseDir, openControl, openLock, openLogPipe, openOk, SetupError } from '../supervise/setup';

@@ -1,12 +1,14 @@
 // One daemon for a whole scan folder: a Supervisor object per service folder
 // where runit runs one runsv process each. New and removed folders are noticed
-// at once through fs.watch; runsvdir's once-a-second look at the folder's
-// mtime/inode stays as the fallback (and catches a retargeted symlink).
-import { FSWatcher, promises as fsp, watch } from 'node:fs';
+// at once through inotify (./watch.ts), which also covers the symlinks on the
+// folder's path; runsvdir's once-a-second look at the folder's mtime/inode is
+// the fallback only where inotify cannot cover it, so an idle daemon sleeps.
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
 import { SetupError, Supervisor } from '../runsv/supervisor';
 import { scanFolder } from './scan';
+import { FolderWatch } from './watch';
 
 export interface ScanDirOptions {
   /** the scan folder, as given (messages use it verbatim) */
@@ -19,7 +21,7 @@ export interface ScanDirOptions {
   stderr?: number;
   /** the environment services get; default: this process's */
   env?: NodeJS.ProcessEnv;
-  /** how often to look at the folder's mtime/inode when no event came (ms) */
+  /** how often to look at the folder's mtime/inode where inotify cannot watch it (ms) */
   checkEveryMs?: number;
   /** run canonical `exec svlogd ...` log services in-process (default true) */
   inlineLogs?: boolean;
@@ -36,13 +38,16 @@ interface Managed {
 export class ScanDir {
   private readonly services = new Map<string, Managed>();
   private readonly dir: string;
-  private watcher?: FSWatcher;
+  private watch?: FolderWatch;
+  /** every watch in place: no periodic look */
+  private watched = false;
   private watchedIno = '';
   private lastStamp = '';
   private check = true;
   private scanning = false;
   private scanAgain = false;
   private timer?: NodeJS.Timeout;
+  private recheck?: NodeJS.Timeout;
   private stopped = false;
   private frozen = false;
   private readonly inflight = new Set<Promise<void>>();
@@ -54,8 +59,17 @@ export class ScanDir {
   /** Starts watching and supervising; returns after the first scan. */
   async start(): Promise<void> {
     await this.tick();
-    const every = this.opts.checkEveryMs ?? 1000;
-    this.timer = setInterval(() => void this.tick(), every);
+    this.updateTimer();
+  }
+
+  // The periodic look runs only while inotify does not cover the folder.
+  private updateTimer(): void {
+    const want = !this.stopped && !this.frozen && !this.watched;
+    if (want && !this.timer) this.timer = setInterval(() => void this.tick(), this.opts.checkEveryMs ?? 1000);
+    else if (!want && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
   }
 
   /** The services being supervised now, by name. */
@@ -78,8 +92,7 @@ export class ScanDir {
   /** Before a re-exec: no more scans, every supervisor frozen with its state on disk. */
   async freezeAll(): Promise<void> {
     this.frozen = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.updateTimer();
     await this.startsSettled();
     await Promise.all([...this.services.values()].map((m) => m.supervisor?.freeze()));
   }
@@ -88,7 +101,7 @@ export class ScanDir {
   thawAll(): void {
     this.frozen = false;
     for (const m of this.services.values()) m.supervisor?.thaw();
-    this.timer = setInterval(() => void this.tick(), this.opts.checkEveryMs ?? 1000);
+    this.updateTimer();
     this.check = true;
     void this.tick();
   }
@@ -102,8 +115,9 @@ export class ScanDir {
   /** Stops every service as runsv does on TERM, waits for all of them, and stops scanning. */
   async stopAll(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.watcher?.close();
+    this.updateTimer();
+    if (this.recheck) clearTimeout(this.recheck);
+    this.watch?.close();
     const waits: Promise<void>[] = [];
     for (const m of this.services.values()) {
       if (m.supervisor) {
@@ -152,37 +166,56 @@ export class ScanDir {
     }
     const ino = `${st.dev}:${st.ino}`;
     const stamp = `${ino}:${st.mtimeNs}`;
-    if (ino !== this.watchedIno) this.rewatch(ino);
+    if (ino !== this.watchedIno) await this.rewatch(ino);
     if (!this.check && stamp === this.lastStamp) return;
     this.lastStamp = stamp;
     this.check = false;
     await this.scan();
   }
 
-  private rewatch(ino: string): void {
-    this.watcher?.close();
-    this.watcher = undefined;
+  private async rewatch(ino: string): Promise<void> {
+    this.watch?.close();
     this.watchedIno = ino;
-    try {
-      this.watcher = watch(this.dir, { persistent: false }, () => {
+    const w = new FolderWatch(
+      this.dir,
+      () => {
         this.check = true;
         void this.tick();
-      });
-      this.watcher.on('error', () => {
-        // the folder went away or was replaced: the periodic stat takes over
-        this.watcher?.close();
-        this.watcher = undefined;
+      },
+      () => {
+        // the folder (or a link on its path) went away or was replaced: look
+        // periodically until a look finds it and watches it again
+        if (this.watch !== w) return;
+        this.watched = false;
         this.watchedIno = '';
-      });
-    } catch {
-      // no inotify (or out of watches): the periodic stat is enough
-    }
+        this.updateTimer();
+        this.check = true;
+        void this.tick();
+      },
+    );
+    this.watch = w;
+    this.watched = await w.arm();
+    // a change between the look and the watch: look once more
+    this.check = true;
+    this.scanAgain = true;
+    this.updateTimer();
+  }
+
+  // One look a second from now, as runsvdir's loop would take: a one-shot timer,
+  // armed only when something needs another look (a retry, an ended supervisor).
+  private recheckSoon(): void {
+    this.check = true;
+    if (this.recheck || this.stopped) return;
+    this.recheck = setTimeout(() => {
+      this.recheck = undefined;
+      void this.tick();
+    }, this.opts.checkEveryMs ?? 1000);
   }
 
   private async scan(): Promise<void> {
     const result = await scanFolder(this.dir);
     for (const w of result.warnings) this.warn(w);
-    if (result.warnings.length) this.check = true;
+    if (result.warnings.length) this.recheckSoon();
     const present = new Set<string>();
     for (const e of result.entries) {
       present.add(e.key);
@@ -222,13 +255,14 @@ export class ScanDir {
       void sup.exited.then(() => {
         if (m.supervisor === sup) m.supervisor = undefined;
         if (m.stopping) this.services.delete(m.key);
-        this.check = true;
+        // runsvdir starts an ended runsv again at its next look, within a second
+        this.recheckSoon();
       });
     } catch (err) {
       // runit's runsv would print this and exit 111; runsvdir retries it later
       if (err instanceof SetupError) this.opts.report(`runsv ${m.name}: fatal: ${err.message}`);
       else this.warn(`unable to start runsv ${m.name}: ${(err as Error).message}`);
-      this.check = true;
+      this.recheckSoon();
       if (m.stopping) this.services.delete(m.key);
     } finally {
       m.starting = false;

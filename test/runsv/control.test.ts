@@ -87,7 +87,11 @@ t.test('TERM on a paused service stays pending until c (want up); d delivers TER
   const dir = makeService(root, 's', { run: 'exec sleep 1000' });
   startRunsv(t, dir);
   const o = await waitStatus(dir, (o) => o.state === 1, 'run');
-  control(dir, 'pt');
+  // p, then t once the stop has taken effect: with both pending at once the kernel
+  // delivers the lower-numbered TERM first (runit's runsv shows the same race)
+  control(dir, 'p');
+  await waitFor(() => procStat(o.pid).state === 'T', 'stopped by p');
+  control(dir, 't');
   await waitStatus(dir, (x) => x.paused && x.termSent, 'paused, got TERM');
   t.equal(observe(dir)!.stat, 'run, paused, got TERM\n');
   t.equal(procStat(o.pid).state, 'T', 'still stopped');

@@ -18,6 +18,12 @@ t.test('which log/run scripts are run in-process', async (t) => {
   t.match(parseInlineLog('#!/bin/sh -e\n# a comment\n\n  exec /usr/bin/svlogd -t main other\n'), { dirs: ['main', 'other'] });
   t.match(parseInlineLog('#!/bin/sh\nexec chpst -u log svlogd -tt /var/log/x\n'), { user: 'log', dirs: ['/var/log/x'] });
   t.match(parseInlineLog('#!/bin/sh\nexec chpst -ulog:adm svlogd /var/log/x\n'), { user: 'log:adm' });
+  // the usual hand-written preludes
+  t.match(parseInlineLog('#!/bin/sh\nexec 2>&1\nexec svlogd -tt ./main\n'), { dirs: ['./main'], mkdirs: [] });
+  t.match(parseInlineLog('#!/bin/sh\nmkdir -p ./main /var/log/x\nexec chpst -u log svlogd -tt ./main /var/log/x\n'), {
+    user: 'log',
+    mkdirs: ['./main', '/var/log/x'],
+  });
   for (const s of [
     '#!/bin/bash\nexec svlogd main\n',
     '#!/bin/sh\nexec svlogd $DIR\n',
@@ -28,6 +34,11 @@ t.test('which log/run scripts are run in-process', async (t) => {
     '#!/bin/sh\nexec multilog t ./main\n',
     '#!/bin/sh\nexec svlogd\n',
     '#!/bin/sh\nexec svlogd "my dir"\n',
+    '#!/bin/sh\nmkdir -p $D\nexec svlogd main\n',
+    '#!/bin/sh\nmkdir -p -m 700 main\nexec svlogd main\n',
+    '#!/bin/sh\nmkdir main\nexec svlogd main\n',
+    '#!/bin/sh\nexec 2>/dev/null\nexec svlogd main\n',
+    '#!/bin/sh\nexec 2>&1\n',
   ]) {
     t.equal(parseInlineLog(s), null, JSON.stringify(s));
   }
@@ -74,6 +85,19 @@ t.test('same files as a spawned svlogd; no logger process; status shows the daem
   const modes = (d: string): string[] => readdirSync(d).sort().map((f) => (statSync(path.join(d, f)).mode & 0o777).toString(8));
   t.same(modes(path.join(a, 'log', 'main')), modes(path.join(b, 'log', 'main')), 'same modes');
   t.equal(lines(path.join(a, 'log', 'main')).slice(-1)[0], 'line 2999');
+});
+
+t.test('a hand-written log/run with exec 2>&1 and mkdir -p runs in-process and makes its folder', async (t) => {
+  const root = tempDir(t);
+  const dir = makeService(root, 's', {
+    run: 'echo one; echo two; exec sleep 1000',
+    log: { run: '#!/bin/sh\n# the usual prelude\nexec 2>&1\nmkdir -p ./main/deep\nexec svlogd -tt ./main/deep\n' },
+  });
+  const r = startRunsv(t, dir);
+  await waitFor(() => lines(path.join(dir, 'log', 'main', 'deep')).join() === 'one,two', 'the lines in the folder mkdir -p made');
+  const l = await waitStatus(path.join(dir, 'log'), (o) => o.state === 1, 'log up');
+  t.equal(l.pid, r.pid, 'in-process: the status pid is the supervisor');
+  t.equal(l.pidFile, '', 'no logger process');
 });
 
 t.test('sv on an in-process log: d, u, h, a, k, t; no line lost over 10 restarts', async (t) => {

@@ -121,6 +121,36 @@ t.test('SIGTERM stops every service (log drained) and exits 0; SIGHUP exits 111'
   t.notOk(alive(a2.pid));
 });
 
+t.test('a scan folder reached through symlinks follows their retargeting (runsvchdir), with no periodic look', async (t) => {
+  const root = tempDir(t);
+  // /etc/service -> runsvdir/current -> runsvdir/default, as runit's layout
+  const rd = path.join(root, 'runsvdir');
+  mkdirSync(rd);
+  for (const level of ['default', 'single']) mkdirSync(path.join(rd, level));
+  const a = makeService(path.join(rd, 'default'), 'a', { run: 'exec sleep 1000' });
+  const b = makeService(path.join(rd, 'single'), 'b', { run: 'exec sleep 1000' });
+  symlinkSync('default', path.join(rd, 'current'));
+  symlinkSync(path.join(rd, 'current'), path.join(root, 'service'));
+  startRunsvdir(t, path.join(root, 'service'));
+  await waitStatus(a, (o) => o.state === 1, 'a up');
+  // runsvchdir: a new link renamed over `current`
+  symlinkSync('single', path.join(rd, 'current.new'));
+  renameSync(path.join(rd, 'current.new'), path.join(rd, 'current'));
+  await waitStatus(b, (o) => o.state === 1, 'b up after the switch');
+  await waitStatus(a, (o) => o.state === 0, 'a stopped after the switch');
+  // and the outer link too
+  const other = path.join(root, 'other');
+  mkdirSync(other);
+  const c = makeService(other, 'c', { run: 'exec sleep 1000' });
+  symlinkSync(other, path.join(root, 'service.new'));
+  renameSync(path.join(root, 'service.new'), path.join(root, 'service'));
+  await waitStatus(c, (o) => o.state === 1, 'c up after the outer link changed');
+  await waitStatus(b, (o) => o.state === 0, 'b stopped');
+  // a service added to the new folder is picked up: the new target is watched
+  const d = makeService(other, 'd', { run: 'exec sleep 1000' });
+  await waitStatus(d, (o) => o.state === 1, 'd picked up in the new folder');
+});
+
 t.test('a service whose supervisor ends (sv x) is started again', async (t) => {
   const root = tempDir(t);
   const sv = path.join(root, 'sv');
