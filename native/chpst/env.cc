@@ -4,19 +4,19 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 
 #include "../exec.h"
 #include "messages.h"
 
 namespace chpst {
 
-std::vector<char*> EnvChanges::Apply(char* const* environ) {
+std::vector<char*> EnvChanges::Apply(char* const* base) {
   std::vector<char*> e;
-  for (char* const* p = environ; *p != nullptr; ++p) e.push_back(*p);
+  for (char* const* p = base; *p != nullptr; ++p) e.push_back(*p);
   for (std::string& ch : changes_) {
     const size_t split = std::min(ch.find('='), ch.size());
     for (size_t t = 0; t < e.size(); ++t) {

@@ -15,10 +15,10 @@ class EnvChanges {
   void Set(const std::string& name, const std::string& value) { changes_.push_back(name + "=" + value); }
   void Unset(const std::string& name) { changes_.push_back(name); }
 
-  // environ with each change applied in order: the first entry of that name goes
+  // `base` (chpst's environ) with each change applied in order: the first entry of that name goes
   // (the last entry moves into its slot), then NAME=value is appended. The name
   // ends at the first '=': an envdir file "B=C" holding "x" sets B to "C=x".
-  std::vector<char*> Apply(char* const* environ);
+  std::vector<char*> Apply(char* const* base);
 
  private:
   std::vector<std::string> changes_;
