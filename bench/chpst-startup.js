@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Wall time of one chpst run (start, change state, exec `true`), ours against runit's
-// chpst and against a bare `node -e 0`, measured in the same run, rounds interleaved
-// so that load from other processes hits every variant alike. Medians.
+// Start-up of our native chpst against runit's chpst, in the same run: the wall time
+// of `chpst ... true` (start, change state, exec true in place), for a few command
+// lines and the personalities. Each sample is a batch of runs in one sh loop (so
+// Node's own spawn cost does not blur a ~1 ms figure), rounds interleaved so load
+// from other processes hits every variant alike; medians. `true` alone is measured
+// too: chpst's own cost is the difference. Also the peak RSS of one run.
 //
-//   node bench/chpst-startup.js [rounds]      (after `npx tsc -p .`)
+//   node bench/chpst-startup.js [rounds] [batch]      (after npm ci / npm run build)
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -11,52 +14,73 @@ const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const ours = path.join(root, 'bin', 'chpst');
+const ours = path.join(root, 'build', 'Release', 'chpst');
 const runit = path.join(root, '.reference', 'usr', 'bin', 'chpst');
-const rounds = Number(process.argv[2] || 40);
+const rounds = Number(process.argv[2] || 30);
+const batch = Number(process.argv[3] || 50);
 
-if (!fs.existsSync(path.join(root, 'dist', 'cli', 'chpst.js'))) {
-  console.error('build first: npx tsc -p .');
-  process.exit(1);
+for (const [what, f] of [['our chpst (npm ci or npm run build)', ours], ['runit chpst (npm run reference)', runit]]) {
+  if (!fs.existsSync(f)) {
+    console.error(`missing ${what}: ${f}`);
+    process.exit(1);
+  }
 }
 
-// The launcher change proposed with chpst (record the fds open before Node starts):
-// measured too, so its cost is known. A temporary copy, removed at the end.
+// personalities by name: links to each chpst in a temporary folder
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chpst-bench-'));
-const proposed = path.join(tmp, 'chpst');
-fs.writeFileSync(
-  proposed,
-  `#!/bin/sh
-s=$(readlink -f -- "$0") || exit 111
-f=; for d in /proc/$$/fd/*; do [ -e "$d" ] && ! [ "$d" -ef "$0" ] && f="$f \${d##*/}"; done
-RUNITD_FDS=$f RUNITD_NOFILE_SOFT=$(ulimit -Sn) RUNITD_ARGV0=$0 exec node -- "${path.join(root, 'dist', 'cli', 'chpst.js')}" "$@"
-`,
-  { mode: 0o755 },
-);
+const envDir = path.join(tmp, 'env');
+fs.mkdirSync(envDir);
+for (const [k, v] of [['A', 'one\n'], ['B', 'two\n'], ['C', '']]) fs.writeFileSync(path.join(envDir, k), v);
+const as = (who, name) => {
+  const p = path.join(tmp, who, name);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  if (!fs.existsSync(p)) fs.symlinkSync(who === 'ours' ? ours : runit, p);
+  return p;
+};
+// `true alone` by its path (a bare `true` is the shell builtin); chpst searches PATH
+const trueBin = fs.existsSync('/usr/bin/true') ? '/usr/bin/true' : '/bin/true';
 
-const variants = [
-  ['node -e 0', process.execPath, ['-e', '0']],
-  ['runit chpst true', runit, ['true']],
-  ['ours chpst true', ours, ['true']],
-  ['ours (proposed launcher) chpst true', proposed, ['true']],
-  ['runit chpst -u nobody true', runit, ['-u', 'nobody', 'true']],
-  ['ours chpst -u nobody true', ours, ['-u', 'nobody', 'true']],
-  ['runit chpst -u nobody -e DIR -o 100 true', runit, ['-u', 'nobody', '-e', tmp, '-o', '100', 'true']],
-  ['ours chpst -u nobody -e DIR -o 100 true', ours, ['-u', 'nobody', '-e', tmp, '-o', '100', 'true']],
-].filter(([, bin]) => fs.existsSync(bin));
+const commands = [
+  ['chpst true', 'chpst', ['true']],
+  ['chpst -u nobody true', 'chpst', ['-u', 'nobody', 'true']],
+  ['chpst -u nobody -e DIR -o 100 true', 'chpst', ['-u', 'nobody', '-e', envDir, '-o', '100', 'true']],
+  ['envdir DIR true', 'envdir', [envDir, 'true']],
+  ['setuidgid nobody true', 'setuidgid', ['nobody', 'true']],
+  ['softlimit -m 100000000 true', 'softlimit', ['-m', '100000000', 'true']],
+];
+const variants = [['true alone', trueBin, []]];
+for (const [name, personality, args] of commands) {
+  variants.push([`runit ${name}`, as('runit', personality), args]);
+  variants.push([`ours ${name}`, as('ours', personality), args]);
+}
 
+const loop = 'i=0; while [ $i -lt $N ]; do "$@" || exit 1; i=$((i+1)); done';
 const times = new Map(variants.map(([name]) => [name, []]));
 function once([name, bin, args]) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(bin, args, { stdio: 'ignore' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const r = spawnSync('/bin/sh', ['-c', loop, 'sh', bin, ...args], { stdio: 'ignore', env: { ...process.env, N: String(batch) } });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6 / batch;
   if (r.status !== 0) throw new Error(`${name}: exit ${r.status}`);
   times.get(name).push(ms);
 }
 
+// peak RSS (kB) of one run, chpst and the true it execs being one process
+function maxRssKb(bin, args) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', bin, ...args], { encoding: 'utf8' });
+  return r.status === 0 ? Number(r.stderr.trim().split('\n').pop()) : null;
+}
+
+let rss = null;
 try {
   for (const v of variants) once(v); // warm the page cache
   for (let i = 0; i < rounds; i++) for (const v of variants) once(v);
+  if (fs.existsSync('/usr/bin/time')) {
+    rss = {
+      true: maxRssKb(trueBin, []),
+      runit: maxRssKb(runit, ['-u', 'nobody', trueBin]),
+      ours: maxRssKb(ours, ['-u', 'nobody', trueBin]),
+    };
+  }
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
@@ -67,16 +91,17 @@ const median = (a) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const med = new Map([...times].map(([k, v]) => [k, median(v)]));
-const nodeMs = med.get('node -e 0');
-console.log(`chpst start-up, ${rounds} rounds, median wall time per run (ms); ${os.cpus().length} CPUs, node ${process.version}`);
+const base = med.get('true alone');
+console.log(
+  `chpst start-up: ${rounds} rounds x ${batch} runs, median ms per run; ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+);
 console.log('');
-console.log('| command | median ms | vs runit | vs node -e 0 |');
-console.log('|---|---:|---:|---:|');
-for (const [name] of variants) {
-  const m = med.get(name);
-  const runitName = name.replace(/^ours( \(proposed launcher\))?/, 'runit');
-  const r = name.startsWith('ours') ? med.get(runitName) : undefined;
-  console.log(
-    `| ${name} | ${m.toFixed(2)} | ${r ? `${(m / r).toFixed(1)}x` : ''} | ${nodeMs ? `${(m / nodeMs).toFixed(2)}x` : ''} |`,
-  );
+console.log(`| command | runit ms | ours ms | ours / runit | runit - true ms | ours - true ms |`);
+console.log('|---|---:|---:|---:|---:|---:|');
+console.log(`| true alone | ${base.toFixed(3)} | | | | |`);
+for (const [name] of commands) {
+  const r = med.get(`runit ${name}`);
+  const o = med.get(`ours ${name}`);
+  console.log(`| ${name} | ${r.toFixed(3)} | ${o.toFixed(3)} | ${(o / r).toFixed(2)}x | ${(r - base).toFixed(3)} | ${(o - base).toFixed(3)} |`);
 }
+if (rss) console.log(`\npeak RSS of one \`chpst -u nobody true\`: runit ${rss.runit} kB, ours ${rss.ours} kB (${(rss.ours / rss.runit).toFixed(2)}x); true alone ${rss.true} kB`);

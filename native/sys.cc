@@ -1,10 +1,10 @@
 // Thin wrappers over syscalls Node does not offer. Arguments arrive validated by
-// lib/native.ts; every failure throws an Error with code/errno/syscall set.
+// lib/native.ts; every failure throws an Error with code/errno/syscall set. The
+// calls chpst makes too live in posix.cc, shared with the chpst program.
 #include "sys.h"
 
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
@@ -21,6 +21,7 @@
 
 #include "errors.h"
 #include "exec.h"
+#include "posix.h"
 
 namespace runitd {
 namespace {
@@ -54,10 +55,8 @@ Napi::Value Flock(const Napi::CallbackInfo& info) {
   std::string mode = Str(info, 1);
   int op = mode == "sh" ? LOCK_SH : mode == "ex" ? LOCK_EX : LOCK_UN;
   if (info[2].ToBoolean().Value()) op |= LOCK_NB;
-  int rc;
-  do rc = flock(fd, op); while (rc < 0 && errno == EINTR);
   // flock(2) documents the contended case as EWOULDBLOCK; say it that way.
-  if (rc < 0) ThrowErrno(info.Env(), errno, "flock", "", errno == EWOULDBLOCK ? "EWOULDBLOCK" : nullptr);
+  if (int err = posix::Flock(fd, op)) ThrowErrno(info.Env(), err, "flock", "", err == EWOULDBLOCK ? "EWOULDBLOCK" : nullptr);
   return info.Env().Undefined();
 }
 
@@ -81,7 +80,7 @@ Napi::Value Killpg(const Napi::CallbackInfo& info) {
 Napi::Value Getrlimit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   struct rlimit rl;
-  if (getrlimit(static_cast<__rlimit_resource_t>(Int(info, 0)), &rl) < 0) ThrowErrno(env, errno, "getrlimit");
+  if (int err = posix::GetRlimit(Int(info, 0), &rl)) ThrowErrno(env, err, "getrlimit");
   Napi::Array out = Napi::Array::New(env, 2);
   out.Set(0u, RlimToJs(env, rl.rlim_cur));
   out.Set(1u, RlimToJs(env, rl.rlim_max));
@@ -92,17 +91,17 @@ Napi::Value Setrlimit(const Napi::CallbackInfo& info) {
   struct rlimit rl;
   rl.rlim_cur = JsToRlim(info[1]);
   rl.rlim_max = JsToRlim(info[2]);
-  if (setrlimit(static_cast<__rlimit_resource_t>(Int(info, 0)), &rl) < 0) ThrowErrno(info.Env(), errno, "setrlimit");
+  if (int err = posix::SetRlimit(Int(info, 0), rl)) ThrowErrno(info.Env(), err, "setrlimit");
   return info.Env().Undefined();
 }
 
 Napi::Value Setuid(const Napi::CallbackInfo& info) {
-  if (setuid(static_cast<uid_t>(info[0].As<Napi::Number>().Uint32Value())) < 0) ThrowErrno(info.Env(), errno, "setuid");
+  if (int err = posix::SetUid(info[0].As<Napi::Number>().Uint32Value())) ThrowErrno(info.Env(), err, "setuid");
   return info.Env().Undefined();
 }
 
 Napi::Value Setgid(const Napi::CallbackInfo& info) {
-  if (setgid(static_cast<gid_t>(info[0].As<Napi::Number>().Uint32Value())) < 0) ThrowErrno(info.Env(), errno, "setgid");
+  if (int err = posix::SetGid(info[0].As<Napi::Number>().Uint32Value())) ThrowErrno(info.Env(), err, "setgid");
   return info.Env().Undefined();
 }
 
@@ -110,7 +109,7 @@ Napi::Value Setgroups(const Napi::CallbackInfo& info) {
   Napi::Array a = info[0].As<Napi::Array>();
   std::vector<gid_t> groups;
   for (uint32_t i = 0; i < a.Length(); i++) groups.push_back(a.Get(i).As<Napi::Number>().Uint32Value());
-  if (setgroups(groups.size(), groups.data()) < 0) ThrowErrno(info.Env(), errno, "setgroups");
+  if (int err = posix::SetGroups(groups.data(), groups.size())) ThrowErrno(info.Env(), err, "setgroups");
   return info.Env().Undefined();
 }
 
@@ -123,15 +122,14 @@ Napi::Value Initgroups(const Napi::CallbackInfo& info) {
 
 Napi::Value Chroot(const Napi::CallbackInfo& info) {
   std::string path = Str(info, 0);
-  if (chroot(path.c_str()) < 0) ThrowErrno(info.Env(), errno, "chroot", path);
+  if (int err = posix::Chroot(path.c_str())) ThrowErrno(info.Env(), err, "chroot", path);
   return info.Env().Undefined();
 }
 
-// nice(inc) -> the new nice value; -1 is a valid result, so errno decides
+// nice(inc) -> the new nice value
 Napi::Value Nice(const Napi::CallbackInfo& info) {
-  errno = 0;
-  int v = nice(Int(info, 0));
-  if (v == -1 && errno != 0) ThrowErrno(info.Env(), errno, "nice");
+  int v = 0;
+  if (int err = posix::Nice(Int(info, 0), &v)) ThrowErrno(info.Env(), err, "nice");
   return Napi::Number::New(info.Env(), v);
 }
 
@@ -224,17 +222,16 @@ Napi::Value SetCloexec(const Napi::CallbackInfo& info) {
 Napi::Value Getpwnam(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string name = Str(info, 0);
-  std::vector<char> buf(16384);
-  struct passwd pw, *res = nullptr;
-  int rc = getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &res);
-  if (rc != 0) ThrowErrno(env, rc, "getpwnam", name);
-  if (res == nullptr) return env.Null();
+  posix::Passwd pw;
+  bool found = false;
+  if (int err = posix::GetPasswd(name.c_str(), &pw, &found)) ThrowErrno(env, err, "getpwnam", name);
+  if (!found) return env.Null();
   Napi::Object o = Napi::Object::New(env);
-  o.Set("name", Napi::String::New(env, pw.pw_name));
-  o.Set("uid", Napi::Number::New(env, pw.pw_uid));
-  o.Set("gid", Napi::Number::New(env, pw.pw_gid));
-  o.Set("dir", Napi::String::New(env, pw.pw_dir));
-  o.Set("shell", Napi::String::New(env, pw.pw_shell));
+  o.Set("name", Napi::String::New(env, pw.name));
+  o.Set("uid", Napi::Number::New(env, pw.uid));
+  o.Set("gid", Napi::Number::New(env, pw.gid));
+  o.Set("dir", Napi::String::New(env, pw.dir));
+  o.Set("shell", Napi::String::New(env, pw.shell));
   return o;
 }
 
@@ -242,14 +239,13 @@ Napi::Value Getpwnam(const Napi::CallbackInfo& info) {
 Napi::Value Getgrnam(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string name = Str(info, 0);
-  std::vector<char> buf(65536);
-  struct group gr, *res = nullptr;
-  int rc = getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &res);
-  if (rc != 0) ThrowErrno(env, rc, "getgrnam", name);
-  if (res == nullptr) return env.Null();
+  posix::Group gr;
+  bool found = false;
+  if (int err = posix::GetGroup(name.c_str(), &gr, &found)) ThrowErrno(env, err, "getgrnam", name);
+  if (!found) return env.Null();
   Napi::Object o = Napi::Object::New(env);
-  o.Set("name", Napi::String::New(env, gr.gr_name));
-  o.Set("gid", Napi::Number::New(env, gr.gr_gid));
+  o.Set("name", Napi::String::New(env, gr.name));
+  o.Set("gid", Napi::Number::New(env, gr.gid));
   return o;
 }
 

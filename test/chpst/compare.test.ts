@@ -1,67 +1,26 @@
 // Our chpst and its personalities side by side with runit's: the same command line,
 // the same stdout, stderr and exit code.
-import t, { Test as Tap } from 'tap';
-import { spawnSync, SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import t from 'tap';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { stageForOtherUsers } from '../helpers/as-user';
 import { tempDir } from '../helpers/proc';
-import { ourBin, referenceBin, referenceSkip } from '../helpers/reference';
+import { ourBin, referenceSkip } from '../helpers/reference';
+import { Result, run, sideBySide } from './chpst-helpers';
 
-const PERSONALITIES = ['setuidgid', 'envuidgid', 'envdir', 'pgrphack', 'setlock', 'softlimit'];
-const ref = referenceBin('chpst');
+const baseEnv = process.env;
 
-type Result = { status: number | null; stdout: string; stderr: string };
-interface RunOpts {
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-  /** run through `sh -c 'ulimit -Sn 1000; exec "$@"'` so a changed NOFILE soft limit shows */
-  lowNofile?: boolean;
-}
-
-// tap's NODE_OPTIONS hooks would load into our chpst (a Node program) and rewrite
-// its environment: run both as they would run outside the test harness.
-const baseEnv: NodeJS.ProcessEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('_TAPJS_')),
-);
-
-function run(cmd: string, args: readonly string[], opts: RunOpts = {}): Result {
-  const argv = opts.lowNofile ? ['/bin/sh', '-c', 'ulimit -Sn 1000; exec "$@"', 'sh', cmd, ...args] : [cmd, ...args];
-  // env -i with the exact environment: tap adds its own variables to every child
-  const env = Object.entries(opts.env ?? baseEnv).map(([k, v]) => `${k}=${v}`);
-  const r: SpawnSyncReturns<string> = spawnSync('/usr/bin/env', ['-i', ...env, ...argv], {
-    cwd: opts.cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 60000,
-  });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** The hard limit of `name` (a /proc/self/limits label): children inherit ours. */
+function hardLimit(name: string): string {
+  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith(name)) as string;
+  return line.slice(26).trim().split(/\s+/)[1];
 }
 
 t.test('side by side with runit chpst', referenceSkip('chpst'), async (t) => {
   const dir = tempDir(t, 'runitd-chpst-');
+  // programs run as nobody must be reachable by nobody, wherever the checkout is
   const staged = stageForOtherUsers(t);
-  // runit's personalities: its chpst under the other names (daemontools' own
-  // envdir/setlock... in the reference folder are different programs)
-  const refDir = path.join(dir, 'ref');
-  mkdirSync(refDir);
-  for (const p of ['chpst', ...PERSONALITIES]) symlinkSync(ref as string, path.join(refDir, p));
-
-  type SameOpts = RunOpts & { as?: string; check?: (r: Result) => void };
-  // each subtest reports through its own t
-  const helpers = (t: Tap) => ({
-    /** runs ours and runit's with the same arguments: same status, stdout, stderr */
-    same(name: string, args: readonly string[], opts: SameOpts = {}): void {
-      const as = opts.as ?? 'chpst';
-      const ours = run(ourBin(as), args, opts);
-      const theirs = run(path.join(refDir, as), args, opts);
-      t.same(ours, theirs, `${name}: ${as} ${args.join(' ')}`);
-      opts.check?.(ours);
-    },
-    /** and what runit's answer is known to be, so that both cannot be equally wrong */
-    expect: (want: Partial<Record<keyof Result, unknown>>) => (r: Result) => t.match(r, want),
-  });
+  const helpers = (t: Parameters<typeof sideBySide>[0]) => sideBySide(t, dir);
 
   t.test('users and groups', async (t) => {
     const { same, expect } = helpers(t);
@@ -131,6 +90,15 @@ t.test('side by side with runit chpst', referenceSkip('chpst'), async (t) => {
     same('missing dir', ['-e', path.join(dir, 'nope'), 'true'], { check: expect({ status: 111, stderr: /unable to switch to directory: .*nope: file does not exist/ }) });
     same('not a dir', ['-e', path.join(e, 'TRAIL'), 'true']);
     same('envdir usage', [e], { as: 'envdir' });
+    // the issue's case: printf 'x\000y\n' > env/B gives B="x<newline>y"
+    const nul = mkEnv('nul', { B: 'x\0y\n', C: '\0\0\n' });
+    const showB = ['sh', '-c', 'printf "[%s][%s]" "$B" "$C"'];
+    same('a NUL in a value is a newline', ['-e', nul, ...showB], { check: expect({ status: 0, stdout: '[x\ny][\n\n]' }) });
+    same('envdir personality: a NUL is a newline', [nul, ...showB], { as: 'envdir', check: expect({ status: 0, stdout: '[x\ny][\n\n]' }) });
+    // runit reads every file into one buffer: a file gone between readdir and open
+    // (a dangling symlink) gets the value read before it once more
+    const again = mkEnv('again', { A: 'a\0b  \n', X: null, Y: null, Z: '', W: null, V: 'v' });
+    same('a vanished file after others', ['-e', again, 'sh', '-c', 'env | grep -E "^[AXYZWV]=" | sort; echo ${Z-unset} ${W-unset}'], { env: { ...baseEnv, Z: 'z', W: 'w' } });
 
     function mkEnv(name: string, files: Record<string, string | null>): string {
       const d = path.join(dir, name);
@@ -157,6 +125,32 @@ t.test('side by side with runit chpst', referenceSkip('chpst'), async (t) => {
     same('2^64-1 is the hard limit', ['-f', '18446744073709551615', ...lim], o);
     same('2^64-2 is ignored', ['-o', '18446744073709551614', ...lim], o);
     same('bad limit', ['-o', '12x', 'true'], { check: expect({ status: 100, stderr: /^usage: chpst / }) });
+    // 2^53 + 1 has no double: the TypeScript chpst set 2^53 instead
+    const big = '9007199254740993';
+    const want = (label: string) => (hardLimit(label) === 'unlimited' ? big : hardLimit(label));
+    const shows = (...labels: string[]) => (r: Result) => {
+      for (const l of labels) t.match(r.stdout, new RegExp(`^${l}\\s+${want(l)}\\s`, 'm'), `${l}: ${want(l)}`);
+    };
+    same('2^53+1: -f -c -t -r', ['-f', big, '-c', big, '-t', big, '-r', big, ...lim], { ...o, check: shows('Max file size', 'Max core file size', 'Max cpu time', 'Max resident set') });
+    same('2^53+1: -m', ['-m', big, ...lim], { ...o, check: shows('Max data size', 'Max stack size', 'Max locked memory', 'Max address space') });
+    same('2^53+1: -d -o -p', ['-d', big, '-o', big, '-p', big, ...lim], { ...o, check: shows('Max data size', 'Max open files', 'Max processes') });
+    same('2^53+1: softlimit', ['-a', big, '-c', big, '-d', big, '-f', big, '-l', big, '-o', big, '-p', big, '-r', big, '-s', big, '-t', big, ...lim], {
+      ...o,
+      as: 'softlimit',
+      check: shows('Max address space', 'Max core file size', 'Max data size', 'Max file size', 'Max locked memory', 'Max open files', 'Max processes', 'Max resident set', 'Max stack size', 'Max cpu time'),
+    });
+    same('2^53+1: softlimit -m', ['-m', big, ...lim], { ...o, as: 'softlimit', check: shows('Max data size', 'Max stack size', 'Max address space') });
+    same('2^63 wraps below -1: not applied', ['-c', '9223372036854775808', '-o', '18446744073709551613', ...lim], {
+      ...o,
+      check: expect({ stdout: /^Max open files\s+1000\s/m }),
+    });
+    same('2^64+1 wraps to 1, 2^64+2^53+1 to 2^53+1', ['-f', '18446744073709551617', '-t', '18455751272964292609', ...lim], {
+      ...o,
+      check: (r) => {
+        t.match(r.stdout, /^Max file size\s+1\s/m);
+        shows('Max cpu time')(r);
+      },
+    });
     same('softlimit', ['-m', '=', '-o', '88', '-a', '300000000', '-s', '9000000', '-l', '65536', '-t', '50', ...lim], { ...o, as: 'softlimit' });
     same('softlimit bad number', ['-o', 'abc', 'true'], { as: 'softlimit', check: expect({ status: 100, stderr: /^usage: softlimit \[-vVP012\]/ }) });
     same('softlimit illegal option', ['-z', '1', 'true'], { as: 'softlimit' });
@@ -190,8 +184,12 @@ t.test('side by side with runit chpst', referenceSkip('chpst'), async (t) => {
     same('-b names it', ['-b', 'foo', '/nonexistent']);
     same('not executable', ['/etc/passwd'], { check: expect({ stderr: /access denied/ }) });
     writeFileSync(path.join(dir, 'prog'), '#!/bin/sh\necho cwd prog\n', { mode: 0o755 });
-    // (not PATH= alone: our launcher itself needs PATH to find node)
     same('empty PATH element is the cwd', ['prog'], { cwd: dir, env: { ...baseEnv, PATH: `:${baseEnv.PATH}` }, check: expect({ stdout: 'cwd prog\n' }) });
+    same('PATH= alone is the cwd only', ['prog'], { cwd: dir, env: { ...baseEnv, PATH: '' }, check: expect({ stdout: 'cwd prog\n' }) });
+    same('PATH= alone: true is not found', ['true'], { env: { ...baseEnv, PATH: '' }, check: expect({ status: 111, stderr: 'chpst: fatal: unable to run: true: file does not exist\n' }) });
+    // a script found through the empty entry is run as ./NAME: the shell's $0 says so
+    writeFileSync(path.join(dir, 'zero'), '#!/bin/sh\necho "$0"\n', { mode: 0o755 });
+    same('./NAME for the empty entry', ['zero'], { cwd: dir, env: { ...baseEnv, PATH: '' }, check: expect({ stdout: './zero\n' }) });
     const bin = path.join(dir, 'pbin');
     mkdirSync(path.join(bin, 'b'), { recursive: true });
     writeFileSync(path.join(bin, 'noexec'), 'x');
@@ -230,8 +228,9 @@ t.test('side by side with runit chpst', referenceSkip('chpst'), async (t) => {
     same('-/', ['-/', root, '/bin/sh', '-c', 'pwd; echo /*'], { check: expect({ stdout: '/\n/bin /etc /lib /lib64 /tmp\n' }) });
     same('users are looked up in the new root', ['-/', root, '-U', 'jailed', '/bin/sh', '-c', 'echo $UID $GID'], { check: expect({ stdout: '4242 4343\n' }) });
     same('unknown outside user inside', ['-/', root, '-u', 'nobody', '/bin/sh', '-c', 'echo no'], { check: expect({ status: 111 }) });
+    const [oursBin, runitBin] = helpers(t).bins('chpst');
     for (const who of ['ours', 'theirs']) {
-      const bin = who === 'ours' ? ourBin('chpst') : path.join(refDir, 'chpst');
+      const bin = who === 'ours' ? oursBin : runitBin;
       const r = run(bin, ['-/', root, '-u', 'jailed:jailgrp', '-l', `/tmp/lock-${who}`, '/bin/sh', '-c', `echo hi > /tmp/out-${who}`]);
       t.same(r, { status: 0, stdout: '', stderr: '' }, `${who}: -u and -l inside the root`);
       const out = statSync(path.join(root, 'tmp', `out-${who}`));
@@ -249,5 +248,112 @@ t.test('side by side with runit chpst', referenceSkip('chpst'), async (t) => {
     same('setlock -x hides it', ['-x', path.join(dir, 'nodir', 'lk'), 'true'], { as: 'setlock', check: expect({ status: 0, stderr: '' }) });
     same('setlock -x hides exec failure', ['-x', path.join(dir, 'lk3'), '/nonexistent'], { as: 'setlock', check: expect({ status: 0, stderr: '' }) });
     same('setlock without -x', [path.join(dir, 'nodir', 'lk'), 'true'], { as: 'setlock', check: expect({ status: 111 }) });
+  });
+
+  t.test('environment and descriptors pass through untouched', async (t) => {
+    const { same, expect } = helpers(t);
+    const emptyEnv = path.join(dir, 'emptyenv');
+    mkdirSync(emptyEnv);
+    // exactly the environment chpst was given, in its order: no PWD, nothing added
+    const env = { PATH: baseEnv.PATH, A: '1', B: 'two words', EMPTY: '' };
+    const want = `PATH=${baseEnv.PATH}\nA=1\nB=two words\nEMPTY=\n`;
+    // the lock is opened as nobody: in a folder nobody can reach and write to
+    const lockDir = path.join(staged.root, 'locks');
+    mkdirSync(lockDir);
+    chmodSync(lockDir, 0o1777);
+    const lk = path.join(lockDir, 'envlock');
+    const cases: [string, string[]][] = [
+      ['chpst', ['env']],
+      ['chpst', ['-u', 'nobody', '-e', emptyEnv, '-P', '-n', '1', '-o', '500', '-l', lk, 'env']],
+      ['envdir', [emptyEnv, 'env']],
+      ['setuidgid', ['nobody', 'env']],
+      ['pgrphack', ['env']],
+      ['softlimit', ['-o', '500', 'env']],
+      ['setlock', [lk, 'env']],
+    ];
+    for (const [as, args] of cases) same('environment', args, { as, env, cwd: dir, check: expect({ status: 0, stdout: want, stderr: '' }) });
+    same('envuidgid adds only GID and UID', ['daemon', 'env'], { as: 'envuidgid', env, cwd: dir, check: expect({ stdout: `${want}GID=1\nUID=1\n` }) });
+
+    // fds 3 and 5 open before chpst are open in the program after it (not closed,
+    // not close-on-exec), fd 4 stays closed, nothing else is added
+    const fd3 = openSync(path.join(dir, 'fd3'), 'w');
+    const fd5 = openSync(path.join(dir, 'fd5'), 'w');
+    t.teardown(() => {
+      closeSync(fd3);
+      closeSync(fd5);
+    });
+    const list = ['sh', '-c', 'exec ls -l /proc/self/fd'];
+    const fds = (r: Result): string[] =>
+      r.stdout
+        .split('\n')
+        .map((l) => / (\d+) -> (.*)$/.exec(l))
+        // ls's own fd on the folder it lists is left out
+        .filter((m): m is RegExpExecArray => m !== null && !/^\/proc\/\d+\/fd$/.test(m[2]))
+        // stdout and stderr are new socket pairs for every run: keep only their kind
+        .map((m) => `${m[1]} -> ${m[2].replace(/:\[\d+\]$/, '')}`)
+        .sort();
+    const extraFds: (number | 'ignore')[] = [fd3, 'ignore', fd5];
+    const normalize = (r: Result): Result => ({ ...r, stdout: fds(r).join('\n') });
+    // what the program has without chpst (the harness may hand on fds of its own)
+    const given = fds(run('/bin/sh', list.slice(1), { extraFds }));
+    const real = realpathSync(dir);
+    t.ok(given.includes(`3 -> ${real}/fd3`) && given.includes(`5 -> ${real}/fd5`) && !given.some((f) => f.startsWith('4 ')), 'baseline: 3 and 5 open, 4 closed');
+    const fdCases: [string, string[]][] = [
+      ['chpst', list],
+      ['chpst', ['-P', '-n', '1', '-o', '500', '-e', emptyEnv, '-u', 'nobody', ...list]],
+      ['envdir', [emptyEnv, ...list]],
+      ['setuidgid', ['nobody', ...list]],
+      ['envuidgid', ['nobody', ...list]],
+      ['pgrphack', list],
+      ['softlimit', ['-o', '500', ...list]],
+    ];
+    for (const [as, args] of fdCases) same('fds', args, { as, extraFds, normalize, check: expect({ status: 0, stdout: given.join('\n') }) });
+    same('the lock fd is added, the lowest free', ['-l', lk, ...list], { extraFds, normalize, check: expect({ stdout: [...given, `4 -> ${lk}`].sort().join('\n') }) });
+    const closed0 = fds(run('/bin/sh', list.slice(1), { noStdin: true }));
+    t.notOk(closed0.some((f) => f.startsWith('0 ')), 'baseline: fd 0 closed');
+    same('fd 0 closed at start stays closed', list, { noStdin: true, normalize, check: expect({ stdout: closed0.join('\n') }) });
+    same('-0 with fd 0 already closed', ['-0', 'true'], { noStdin: true, check: expect({ status: 111, stderr: 'chpst: fatal: unable to close stdin: file descriptor not open\n' }) });
+  });
+
+  t.test('errors: runit words and exit codes', async (t) => {
+    const { same, expect } = helpers(t);
+    same('unknown user', ['-u', 'nosuchuser', 'true'], { check: expect({ status: 111, stdout: '', stderr: 'chpst: fatal: unknown user/group: nosuchuser\n' }) });
+    same('unknown user, -U', ['-U', 'nosuchuser:nogroup', 'true'], { check: expect({ status: 111, stderr: 'chpst: fatal: unknown user/group: nosuchuser:nogroup\n' }) });
+    same('unknown second group', ['-u', 'nobody:nogroup:nosuchgroup', 'true'], { check: expect({ status: 111, stderr: 'chpst: fatal: unknown user/group: nobody:nogroup:nosuchgroup\n' }) });
+    same('envuidgid unknown', ['nosuchuser', 'true'], { as: 'envuidgid', check: expect({ status: 111, stderr: 'chpst: fatal: unknown account: nosuchuser\n' }) });
+    const bad = [['-m', '-1'], ['-o', '1.5'], ['-t', '1e3'], ['-p', ' 1'], ['-c', '0x10'], ['-r', '12k'], ['-d', '+1'], ['-f', '99999999999999999999999x'], ['-n', '--1'], ['-n', '1-'], ['-n', '+-1']];
+    for (const args of bad) same('bad number', [...args, 'true'], { check: expect({ status: 100, stdout: '', stderr: /^usage: chpst \[-vVP012\]/ }) });
+    for (const args of [['-a', '1x'], ['-m', '=='], ['-t', '-1'], ['-c', '=1']]) {
+      same('softlimit bad number', [...args, 'true'], { as: 'softlimit', check: expect({ status: 100, stdout: '', stderr: /^usage: softlimit \[-vVP012\]/ }) });
+    }
+
+    // an envdir nobody may not read (root reads every folder): staged copies of
+    // both programs, run as nobody by themselves
+    const world = path.join(staged.root, 'errors');
+    mkdirSync(path.join(world, 'closed'), { recursive: true });
+    writeFileSync(path.join(world, 'closed', 'A'), 'a\n');
+    chmodSync(path.join(world, 'closed'), 0o700);
+    mkdirSync(path.join(world, 'secret'));
+    writeFileSync(path.join(world, 'secret', 'KEY'), 'k\n', { mode: 0o600 });
+    chmodSync(world, 0o755);
+    chmodSync(path.join(world, 'secret'), 0o755);
+    mkdirSync(path.join(world, 'names'), { mode: 0o755 });
+    symlinkSync(staged.referenceBin('chpst') as string, path.join(world, 'names', 'envdir'));
+    const pairs: [string, string][] = [
+      [staged.ourBin('chpst'), staged.referenceBin('chpst') as string],
+      [staged.ourBin('envdir'), path.join(world, 'names', 'envdir')],
+    ];
+    const cases: [0 | 1, string[], string][] = [
+      [0, ['-e', 'closed', 'true'], 'chpst: fatal: unable to switch to directory: closed: access denied\n'],
+      [0, ['-e', 'secret', 'true'], 'chpst: fatal: unable to read secret/KEY: access denied\n'],
+      [1, ['closed', 'true'], 'chpst: fatal: unable to switch to directory: closed: access denied\n'],
+      [1, ['secret', 'true'], 'chpst: fatal: unable to read secret/KEY: access denied\n'],
+    ];
+    for (const [which, args, stderr] of cases) {
+      // chpst -u nobody (each its own) drops to nobody, then the program under test runs
+      const r = [0, 1].map((who) => run(pairs[0][who], ['-u', 'nobody', pairs[which][who], ...args], { cwd: world }));
+      t.same(r[0], r[1], `as nobody: ${path.basename(pairs[which][0])} ${args.join(' ')}`);
+      t.same(r[0], { status: 111, stdout: '', stderr });
+    }
   });
 });

@@ -1,18 +1,13 @@
-// What the exec'd program inherits: the same pid, no signal state from Node, blocking
-// stdio, the descriptors chpst was given; and the lock behaviour, side by side with
-// runit's chpst while another process holds the lock.
+// What the exec'd program inherits: the same pid (chpst execs in place), the signal
+// state and stdio flags chpst was started with; and the lock behaviour, side by
+// side with runit's chpst while another process holds the lock. (The environment
+// and fds passed through are compared in compare.test.ts.)
 import t from 'tap';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { alive, killPid, procStatus, tempDir, waitFor } from '../helpers/proc';
-import { ourBin, referenceBin, referenceSkip, repoRoot } from '../helpers/reference';
-
-// tap adds NODE_OPTIONS hooks to every child; our chpst is a Node program and must
-// run as it would outside the harness, so each command goes through `env -i`.
-const baseEnv = Object.entries(process.env)
-  .filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('_TAPJS_'))
-  .map(([k, v]) => `${k}=${v}`);
+import { ourBin, referenceBin, referenceSkip } from '../helpers/reference';
 
 interface Started {
   child: ChildProcess;
@@ -21,8 +16,9 @@ interface Started {
   exit: Promise<number | null>;
 }
 
-function start(cmd: string, args: readonly string[], stdio: (string | number)[] = ['ignore', 'pipe', 'pipe'], extraEnv: string[] = []): Started {
-  const child = spawn('/usr/bin/env', ['-i', ...baseEnv, ...extraEnv, cmd, ...args], { stdio: stdio as never });
+// chpst is started directly: its pid is the one the program must run as
+function start(cmd: string, args: readonly string[], stdio: ('pipe' | 'ignore')[] = ['ignore', 'pipe', 'pipe']): Started {
+  const child = spawn(cmd, args, { stdio });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d) => (out += d));
@@ -31,8 +27,8 @@ function start(cmd: string, args: readonly string[], stdio: (string | number)[] 
   return { child, out: () => out, err: () => err, exit };
 }
 
-function runSync(cmd: string, args: readonly string[], extraEnv: string[] = []): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('/usr/bin/env', ['-i', ...baseEnv, ...extraEnv, cmd, ...args], { encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'pipe'] });
+function runSync(cmd: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -64,59 +60,12 @@ t.test('the program replaces chpst: same pid, clean state', async (t) => {
   }
 });
 
-t.test('descriptors chpst was given', async (t) => {
-  const dir = tempDir(t, 'runitd-chpst-');
-  const a = openSync(path.join(dir, 'a'), 'w');
-  const b = openSync(path.join(dir, 'b'), 'w');
-  t.teardown(() => {
-    closeSync(a);
-    closeSync(b);
-  });
-  // the program lists its own fds; ls's directory fd is left out (no shell pipes:
-  // a shell holds its pipe ends for a moment, which would make the list racy)
-  const list = ['sh', '-c', 'exec ls -l /proc/self/fd'];
-  const fdsOf = (out: string): string[] =>
-    out
-      .split('\n')
-      .map((l) => / (\d+) -> (.*)$/.exec(l))
-      .filter((m): m is RegExpExecArray => m !== null && !/^\/proc\/\d+\/fd$/.test(m[2]))
-      // stdout and stderr are new socket pairs for every spawn: keep only their kind
-      .map((m) => `${m[1]} -> ${m[2].replace(/:\[\d+\]$/, '')}`)
-      .sort();
-  const nums = (fds: string[]): string => ` ${fds.map((f) => f.split(' ')[0]).join(' ')}`;
-
-  // what a program started this way has without chpst (the harness may add fds)
-  const baseline = start('/bin/sh', list.slice(1), ['ignore', 'pipe', 'pipe', a, b]);
-  await baseline.exit;
-  const given = fdsOf(baseline.out());
-  t.ok(given.some((f) => f.startsWith('3 -> ')) && given.some((f) => f.startsWith('4 -> ')), 'baseline has 3 and 4');
-
-  // what the launcher passes (RUNITD_FDS: the fds open before Node started), run directly
-  const js = path.join(repoRoot, 'dist', 'cli', 'chpst.js');
-  const direct = (fds: string, args: string[], stdio: (string | number)[]) =>
-    start('node', [js, ...args], stdio, [`RUNITD_FDS=${fds}`, 'RUNITD_ARGV0=chpst']);
-  let p = direct(nums(given), list, ['ignore', 'pipe', 'pipe', a, b]);
-  t.equal(await p.exit, 0);
-  t.same(fdsOf(p.out()), given, 'fds 3 and 4 reach the program, nothing of Node does');
-  // as if started with fd 0 closed and without 3 and 4
-  const closed0 = given.filter((f) => !/^[034] /.test(f));
-  p = direct(nums(closed0), list, ['ignore', 'pipe', 'pipe']);
-  await p.exit;
-  t.same(fdsOf(p.out()), closed0, 'an fd 0 closed at start stays closed');
-  p = direct(nums(closed0), ['-0', 'true'], ['ignore', 'pipe', 'pipe']);
-  t.equal(await p.exit, 111);
-  t.equal(p.err(), 'chpst: fatal: unable to close stdin: file descriptor not open\n', 'as runit says when -0 finds it closed');
-
-  const launcherTells = readFileSync(ourBin('chpst'), 'utf8').includes('RUNITD_FDS');
-  t.test('through bin/chpst, side by side', { todo: launcherTells ? false : 'bin/chpst does not pass RUNITD_FDS yet' }, async (t) => {
-    for (const bin of [ourBin('chpst'), referenceBin('chpst')].filter((x): x is string => x !== null)) {
-      const q = start(bin, list, ['ignore', 'pipe', 'pipe', a, b]);
-      await q.exit;
-      t.same(fdsOf(q.out()), given, `${bin}: inherited fds kept`);
-      const c = start('/bin/sh', ['-c', 'exec "$@" <&-', 'sh', bin, '-0', 'true']);
-      t.equal(await c.exit, 111, `${bin}: -0 with stdin closed fails`);
-    }
-  });
+t.test('bin/chpst and its personalities are one native executable', async (t) => {
+  const real = ourBin('chpst');
+  t.same([...readFileSync(real).subarray(0, 4)], [0x7f, 0x45, 0x4c, 0x46], 'bin/chpst leads to an ELF file, not a script');
+  for (const p of ['envdir', 'envuidgid', 'pgrphack', 'setuidgid', 'softlimit', 'setlock']) {
+    t.equal(statSync(ourBin(p)).ino, statSync(real).ino, `bin/${p} is chpst`);
+  }
 });
 
 /** /proc/locks lines about `file`: holders `WRITE pid`, waiters `-> ... WRITE pid`. */
@@ -183,6 +132,9 @@ t.test('locks', referenceSkip('chpst'), async (t) => {
   }, 'all four to block on the lock');
   t.ok(wpids.every(alive), 'all still waiting');
   t.equal(procStatus(wpids[0]).State[0], 'S', 'ours sleeps in flock');
+  // caught before its exec: the process is chpst itself, no shell or runtime around it
+  t.equal(readlinkSync(`/proc/${wpids[0]}/exe`), realpathSync(ourBin('chpst')), 'the waiting process runs build/Release/chpst');
+  t.notMatch(readFileSync(`/proc/${wpids[0]}/maps`, 'utf8'), /\/(node|libnode[^/]*)$/m, 'no Node mapped in');
   killPid(hpid, 'SIGTERM');
   t.equal(await holder.exit, null, 'holder killed');
   const codes = await Promise.all(waiters.map((w) => w.exit));

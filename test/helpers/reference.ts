@@ -21,7 +21,7 @@ export function referenceSkip(...names: string[]): { skip: string | false } {
   return { skip: missing.length ? `reference ${missing.join(', ')} not installed (run npm run reference)` : false };
 }
 
-/** Our own commands, as installed (bin/ launchers running dist/). */
+/** Our own commands, as installed: bin/ (launchers running dist/, and chpst, a link to the native build/Release/chpst). */
 export function ourBin(name: string): string {
   return path.join(repoRoot, 'bin', name);
 }
