@@ -268,7 +268,12 @@ export class Supervisor {
   // ------------------------------------------------------------ the event queue
 
   private enqueue(ev: Event): void {
-    if (this.done || this.frozen) return;
+    if (this.done) return;
+    if (this.frozen) {
+      // an adopted process's end (pidfd) while frozen: the next image finds it gone; a thaw handles it
+      if (ev.kind === 'exit') this.unhandledExits.push(ev);
+      return;
+    }
     this.queue.push(ev);
     if (!this.draining) void this.drain();
   }
@@ -591,7 +596,7 @@ export class Supervisor {
       await within(FREEZE_WAIT_MS, engine.done);
     }
     await Promise.all([this.main.writer.settled(), this.log?.writer.settled()]);
-    this.unhandledExits = pending.filter((ev) => ev.kind === 'exit');
+    this.unhandledExits.push(...pending.filter((ev) => ev.kind === 'exit'));
     return exits;
   }
 

@@ -7,7 +7,7 @@ import { closeSync, constants, fstatSync, open, promises as fsp } from 'node:fs'
 import * as path from 'node:path';
 import { errorText } from '../errstr';
 import { flock, mkfifo } from '../native';
-import { fileKey, keep, Role, take } from './handover';
+import { closeKept, fileKey, keep, Role, take } from './handover';
 import { SUPERVISE_FILES } from './status';
 
 /** A fatal setup error; the message is runsv's text after `runsv DIR: fatal: `. */
@@ -91,21 +91,9 @@ export async function openControl(sup: string, label: string): Promise<ControlFi
     throw new SetupError(`unable to stat ${label}/control: ${errorText(err)}`);
   }
   if (!isFifo) throw new SetupError(`${label}/control exists but is not a fifo`);
-  const handedRead = await takeHanded(p, 'control-r');
-  const handedWrite = await takeHanded(p, 'control-w');
-  if (handedRead !== undefined && handedWrite !== undefined) return { read: handedRead, write: handedWrite };
-  for (const fd of [handedRead, handedWrite]) if (fd !== undefined) closeSync(fd);
-  let read = -1;
   try {
-    read = await openFd(p, O_RDONLY | O_NONBLOCK);
-    const write = await openFd(p, O_WRONLY | O_NONBLOCK);
-    // a FIFO swapped in between stat and open would be caught here
-    if (!fstatSync(read).isFIFO()) throw Object.assign(new Error('not a fifo'), { code: 'EINVAL' });
-    keepFd(read, 'control-r');
-    keepFd(write, 'control-w');
-    return { read, write };
+    return await fifoEnds(p, ['control-r', 'control-w'], O_WRONLY | O_NONBLOCK, 0);
   } catch (err) {
-    if (read >= 0) closeSync(read);
     throw new SetupError(`unable to open ${label}/control: ${errorText(err)}`);
   }
 }
@@ -156,21 +144,31 @@ export async function openLogPipe(sup: string, label: string): Promise<LogPipe> 
   } catch {
     // EEXIST, or the open below fails
   }
-  const handedRead = await takeHanded(p, 'logpipe-r');
-  const handedWrite = await takeHanded(p, 'logpipe-w');
+  try {
+    return await fifoEnds(p, ['logpipe-r', 'logpipe-w'], constants.O_RDWR, constants.O_NOFOLLOW);
+  } catch (err) {
+    throw new SetupError(`unable to create log pipe: ${label}/${SUPERVISE_FILES.logpipe}: ${errorText(err)}`);
+  }
+}
+
+/** Both ends of a FIFO: as the previous image handed them over, or opened now. */
+async function fifoEnds(p: string, roles: [Role, Role], writeFlags: number, extraFlags: number): Promise<{ read: number; write: number }> {
+  const handedRead = await takeHanded(p, roles[0]);
+  const handedWrite = await takeHanded(p, roles[1]);
   if (handedRead !== undefined && handedWrite !== undefined) return { read: handedRead, write: handedWrite };
-  for (const fd of [handedRead, handedWrite]) if (fd !== undefined) closeSync(fd);
+  for (const fd of [handedRead, handedWrite]) if (fd !== undefined) closeKept(fd);
   let read = -1;
   try {
-    read = await openFd(p, O_RDONLY | O_NONBLOCK | constants.O_NOFOLLOW);
-    const write = await openFd(p, constants.O_RDWR | constants.O_NOFOLLOW);
+    read = await openFd(p, O_RDONLY | O_NONBLOCK | extraFlags);
+    const write = await openFd(p, writeFlags | extraFlags);
+    // a FIFO swapped in between stat and open would be caught here
     if (!fstatSync(read).isFIFO()) throw Object.assign(new Error('not a fifo'), { code: 'EINVAL' });
-    keepFd(read, 'logpipe-r');
-    keepFd(write, 'logpipe-w');
+    keepFd(read, roles[0]);
+    keepFd(write, roles[1]);
     return { read, write };
   } catch (err) {
     if (read >= 0) closeSync(read);
-    throw new SetupError(`unable to create log pipe: ${label}/${SUPERVISE_FILES.logpipe}: ${errorText(err)}`);
+    throw err;
   }
 }
 
