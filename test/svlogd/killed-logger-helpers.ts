@@ -168,9 +168,11 @@ export interface KillRun {
 export async function killWhileBusy(dir: string, main: string, total: number, kills: number): Promise<KillRun> {
   const pids: number[] = [];
   let pid = await loggerPid(dir);
-  const step = Math.floor((total * LINE_LEN) / (kills + 2));
   for (let k = 0; k < kills; k++) {
-    const target = logBytes(main) + step;
+    // an equal share of what is left for each kill still to come, and some after the
+    // last: a fast logger writes a lot while its restart is being waited for
+    const now = logBytes(main);
+    const target = now + Math.floor((total * LINE_LEN - now) / (kills - k + 1));
     const done = path.join(dir, 'done');
     // a listing that races with a rotation reads low: decide on the look that ended the wait
     const why = await waitFor(() => (logBytes(main) >= target ? 'grown' : existsSync(done) ? 'done' : null), `log past ${target} bytes before kill ${k + 1}`, 30000, 5);
