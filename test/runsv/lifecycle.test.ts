@@ -67,7 +67,8 @@ t.test('x with a log service: main stops, the logger gets EOF and drains, runsv 
   const rs = startRunsv(t, dir);
   const logDir = path.join(dir, 'log');
   await waitFor(() => readLines(path.join(logDir, 'out')).length === 500, 'all lines logged');
-  const logPid = observe(logDir)!.pid;
+  // the logger may write everything before its status files are on disk
+  const logPid = (await waitStatus(logDir, (o) => o.state === 1 && o.pid > 0, 'the logger in the status')).pid;
   control(dir, 'x');
   t.same(await rs.exited, { code: 0, signal: null });
   t.notOk(alive(logPid), 'the logger exited (EOF)');
