@@ -3,7 +3,7 @@
 // Events (control bytes, reaped children, throttle timers) go through one queue
 // per service and are handled in order; a slow control/X script delays only its
 // own service. The transitions themselves live in ./machine.ts.
-import { closeSync, constants, promises as fsp, writeSync } from 'node:fs';
+import { constants, promises as fsp, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
