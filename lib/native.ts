@@ -20,6 +20,7 @@ interface RawPlan {
   path: string | null;
   cwd: string | null;
   stdio: [number, number, number];
+  extraFd: [number, number] | null;
   setsid: boolean;
   pgid: number | null;
   nofile: number | null;
@@ -55,6 +56,8 @@ interface Addon {
   setChildSubreaper(on: boolean): void;
   pidfdOpen(pid: number): number;
   watchPidfd(fd: number, cb: () => void): void;
+  notifySocketOpen(name: string, onMessage: (text: string) => void): number;
+  notifySocketClose(fd: number): void;
   procStat(pid: number): [number, number, boolean] | null;
   pipe(nonblockRead: boolean, nonblockWrite: boolean): [number, number];
   dup(fd: number): number;
@@ -137,6 +140,8 @@ export interface SpawnPlan {
   searchPath?: string;
   cwd?: string;
   stdio?: readonly [StdioSpec, StdioSpec, StdioSpec];
+  /** [N, fd]: the child gets a copy of our `fd` as its fd N (N >= 3), e.g. s6's notification-fd */
+  extraFd?: readonly [number, number];
   setsid?: boolean;
   /** setpgid(0, pgid) in the child: 0 makes it a group leader. */
   pgid?: number;
@@ -185,6 +190,11 @@ function stdioFd(spec: StdioSpec, i: number): number {
   throw new TypeError(`spawn: stdio[${i}] must be 'inherit', 'null' or an fd`);
 }
 
+function checkExtraTarget(n: number): number {
+  if (!Number.isInteger(n) || n < 3 || n > 0x7fffffff) throw new RangeError('spawn: extraFd target must be an integer >= 3');
+  return n;
+}
+
 function toRawPlan(plan: SpawnPlan): RawPlan {
   if (typeof plan.file !== 'string' || plan.file.includes('\0')) throw new TypeError('spawn: file must be a string');
   const argv = plan.argv ? [...plan.argv] : [plan.file];
@@ -199,6 +209,7 @@ function toRawPlan(plan: SpawnPlan): RawPlan {
     path: plan.searchPath ?? null,
     cwd: plan.cwd ?? null,
     stdio: [stdioFd(stdio[0], 0), stdioFd(stdio[1], 1), stdioFd(stdio[2], 2)],
+    extraFd: plan.extraFd ? [checkExtraTarget(plan.extraFd[0]), checkInt('extraFd source', plan.extraFd[1])] : null,
     setsid: plan.setsid === true,
     pgid: plan.pgid === undefined ? null : checkId('pgid', plan.pgid),
     nofile: nofile === null || nofile === Infinity ? null : checkId('nofile', nofile),
@@ -414,6 +425,20 @@ export function pidfdOpen(pid: number): number {
 export function watchPidfd(pidfd: number, cb: () => void): void {
   if (typeof cb !== 'function') throw new TypeError('watchPidfd: callback must be a function');
   addon.watchPidfd(checkFd(pidfd), cb);
+}
+
+/**
+ * Binds the abstract unix datagram socket `name` (NOTIFY_SOCKET=@name for
+ * sd_notify) and calls back with each datagram's text. Returns its fd, for
+ * notifySocketClose. The socket alone does not keep the process alive.
+ */
+export function notifySocketOpen(name: string, onMessage: (text: string) => void): number {
+  if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) throw new TypeError('notifySocketOpen: name must be a non-empty string');
+  return addon.notifySocketOpen(name, onMessage);
+}
+
+export function notifySocketClose(fd: number): void {
+  addon.notifySocketClose(checkFd(fd));
 }
 
 /** A process's parent, start time (clock ticks since boot) and whether it has ended (a zombie), from /proc; null if there is none. */

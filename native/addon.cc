@@ -2,6 +2,7 @@
 #include <napi.h>
 #include <sys/resource.h>
 
+#include "notify.h"
 #include "pidwatch.h"
 #include "reaper.h"
 #include "spawn.h"
@@ -55,6 +56,8 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("getpgid", Napi::Function::New(env, Getpgid, "getpgid"));
   exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper, "setChildSubreaper"));
   exports.Set("watchPidfd", Napi::Function::New(env, WatchPidfd, "watchPidfd"));
+  exports.Set("notifySocketOpen", Napi::Function::New(env, NotifySocketOpen, "notifySocketOpen"));
+  exports.Set("notifySocketClose", Napi::Function::New(env, NotifySocketClose, "notifySocketClose"));
   exports.Set("procStat", Napi::Function::New(env, ProcStat, "procStat"));
   exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen, "pidfdOpen"));
   exports.Set("pipe", Napi::Function::New(env, Pipe, "pipe"));

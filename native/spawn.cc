@@ -35,6 +35,10 @@ struct ChildPlan {
   const char* path;  // PATH for the search, or nullptr for no search
   const char* cwd;   // nullptr: stay
   int stdio[3];
+  // one more fd for the child at a number of the caller's choosing (s6's
+  // notification-fd): extraTarget < 0 for none
+  int extraSrc;
+  int extraTarget;
   bool setsid;
   int pgid;  // -1: leave; otherwise setpgid(0, pgid)
   long nofile;  // -1: leave; otherwise the soft RLIMIT_NOFILE
@@ -138,7 +142,21 @@ int ChildMain(void* arg) {
     if (dup2(moved[i], i) < 0) Fail(p, "dup2");
   }
 
-  if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
+  if (p->extraTarget >= 3) {
+    int src = fcntl(p->extraSrc, F_DUPFD_CLOEXEC, 3);
+    if (src < 0) Fail(p, "dup");
+    if (src == p->extraTarget) {
+      if (fcntl(src, F_SETFD, 0) < 0) Fail(p, "fcntl");
+    } else if (dup2(src, p->extraTarget) < 0) {
+      Fail(p, "dup2");
+    }
+  }
+
+  if (p->extraTarget >= 3) {
+    // every fd but the extra one
+    if (p->extraTarget > 3 && syscall(SYS_close_range, 3U, static_cast<unsigned>(p->extraTarget - 1), 0U) < 0) Fail(p, "close_range");
+    if (syscall(SYS_close_range, static_cast<unsigned>(p->extraTarget + 1), ~0U, 0U) < 0) Fail(p, "close_range");
+  } else if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
     // kernels before 5.9: close by hand up to the hard limit
     struct rlimit rl;
     long max = (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY)
@@ -152,9 +170,9 @@ int ChildMain(void* arg) {
   Fail(p, "execve");
 }
 
-// Three fd numbers, low and always occupied (by /dev/null), where a spawn parks
-// the child's stdio sources for the duration of the clone; see ChildMain.
-int g_slots[3] = {-1, -1, -1};
+// Four fd numbers, low and always occupied (by /dev/null), where a spawn parks
+// the child's stdio sources and its extra fd for the duration of the clone; see ChildMain.
+int g_slots[4] = {-1, -1, -1, -1};
 int g_devnull = -1;
 unsigned g_unshareFrom = 0;
 
@@ -224,6 +242,13 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   plan.cwd = cwdV.IsString() ? cwd.c_str() : nullptr;
   Napi::Array stdio = o.Get("stdio").As<Napi::Array>();
   for (uint32_t i = 0; i < 3; i++) plan.stdio[i] = stdio.Get(i).As<Napi::Number>().Int32Value();
+  plan.extraTarget = -1;
+  Napi::Value extraV = o.Get("extraFd");
+  if (extraV.IsArray()) {
+    Napi::Array e = extraV.As<Napi::Array>();
+    plan.extraTarget = e.Get(0u).As<Napi::Number>().Int32Value();
+    plan.extraSrc = e.Get(1u).As<Napi::Number>().Int32Value();
+  }
   plan.setsid = o.Get("setsid").ToBoolean().Value();
   plan.pgid = static_cast<int>(OptionalLong(o, "pgid"));
   plan.nofile = OptionalLong(o, "nofile");
@@ -249,11 +274,13 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   }
 
   int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
-  bool parked[3] = {false, false, false};
+  bool parked[4] = {false, false, false, false};
   if (g_unshareFrom > 0) {
-    for (int i = 0; i < 3; i++) {
-      if (plan.stdio[i] < 0) continue;
-      if (dup3(plan.stdio[i], g_slots[i], O_CLOEXEC) < 0) {
+    for (int i = 0; i < 4; i++) {
+      int* src = i < 3 ? &plan.stdio[i] : &plan.extraSrc;
+      if (i == 3 && plan.extraTarget < 0) continue;
+      if (*src < 0) continue;
+      if (dup3(*src, g_slots[i], O_CLOEXEC) < 0) {
         int err = errno;
         for (int j = 0; j < i; j++) {
           if (parked[j]) dup3(g_devnull, g_slots[j], O_CLOEXEC);
@@ -261,7 +288,7 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
         ThrowErrno(env, err, "dup3");
       }
       parked[i] = true;
-      plan.stdio[i] = g_slots[i];
+      *src = g_slots[i];
     }
     plan.unshareFrom = g_unshareFrom;
     flags |= CLONE_FILES;
@@ -273,7 +300,7 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   pthread_sigmask(SIG_SETMASK, &all, &old);
   pid_t pid = clone(ChildMain, stack.data() + stack.size(), flags, &plan);
   int cloneErr = errno;
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < 4; i++) {
     if (parked[i]) dup3(g_devnull, g_slots[i], O_CLOEXEC);
   }
   if (pid > 0 && plan.failed != nullptr) {

@@ -7,41 +7,18 @@ import { constants, promises as fsp, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
-import { Exit, kill, procStat, setNonblock, spawn, SpawnPlan } from '../native';
-import type { LogEngine } from '../svlogd/engine';
+import { Exit } from '../native';
 import { closeKept, forgetKept } from '../supervise/handover';
 import { markCleanEnd, StatusWriter } from '../supervise/publish';
 import { ensureSuperviseDir, openControl, openLock, openLogPipe, openOk, SetupError } from '../supervise/setup';
 import { taiNow } from '../tai64';
 import { findPrevious, Found, watchAdopted } from './adopt';
-import { ownChild } from './children';
-import { runControlScript } from './control-scripts';
-import { createInlineEngine, InlineLogPlan, readInlineLog, signalEngine } from './inline-logger';
-import { DOWN, dueToStart, FINISH, finishArgs, isCommand, newSlot, onControl, onReaped, RUN, Slot, Step } from './machine';
+import { DOWN, dueToStart, FINISH, isCommand, newSlot, onControl, onReaped, Slot } from './machine';
+import { Event, INLINE_PID, nowMs, ServiceProcesses, Side, SupervisorOptions, Which } from './service-processes';
 
 export { SetupError };
+export type { SupervisorOptions };
 
-export interface SupervisorOptions {
-  /** the service folder */
-  dir: string;
-  /** how messages name it: the argument as given to runsv, or the entry name under runsvdir */
-  name: string;
-  /** receives every message line (no trailing newline), e.g. `runsv x: warning: ...` */
-  report: (line: string) => void;
-  /** the environment children get; default: this process's */
-  env?: NodeJS.ProcessEnv;
-  /** start the service's processes in a new session (runsvdir -P) */
-  setsid?: boolean;
-  /** fd the processes get as stderr (runsvdir's title-log pipe); default: ours */
-  stderr?: number;
-  /** run canonical `exec svlogd ...` log services in this process (default true) */
-  inlineLogs?: boolean;
-}
-
-type Which = 'main' | 'log';
-type Event = { kind: 'control'; which: Which; byte: string } | { kind: 'exit'; which: Which; exit: Exit } | { kind: 'tick' };
-
-const nowMs = (): number => performance.now();
 const FREEZE_WAIT_MS = 3000;
 
 /** `p`, or nothing after `ms`. */
@@ -49,48 +26,15 @@ function within(ms: number, p: Promise<unknown>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([p.then(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
 }
-// The pid an in-process log engine has in the slot. It is published as 0: there
-// is no process of its own to signal (a `kill` of the daemon's pid would hit
-// every service), so sv is the way to talk to it.
-const INLINE_PID = -2;
 
-/** One side (main or log) of a supervised folder: its state and its files. */
-interface Side {
-  slot: Slot;
-  dir: string;
-  writer: StatusWriter;
-  control?: { read: number; write: number; socket: Socket };
-  ok?: number;
-  lock?: number;
-  timer?: NodeJS.Timeout;
-  /** control bytes read while frozen, not handled */
-  held?: string;
-}
-
-export class Supervisor {
-  readonly name: string;
-  readonly dir: string;
-  // How the folder is reached: /proc/self/fd/N of a descriptor held open, so a
-  // renamed service folder keeps working, as runsv's chdir into it does.
-  private base: string;
+export class Supervisor extends ServiceProcesses {
   private dirFd?: number;
   private dirHandle?: fsp.FileHandle;
   /** resolves when the supervisor has exited (x / term() and everything down) */
   readonly exited: Promise<void>;
   private resolveExited!: () => void;
-  private readonly report: (line: string) => void;
-  private readonly env: NodeJS.ProcessEnv;
-  private readonly setsid: boolean;
-  private readonly stderr: number | 'inherit';
-  private readonly inlineLogs: boolean;
-  private inlineLog?: LogEngine;
-  private main!: Side;
-  private log?: Side;
-  private logPipe?: [number, number];
   private logClosing = false;
   private done = false;
-  // a re-exec is being prepared: nothing more is started or handled
-  private frozen = false;
   /** processes taken over from a previous daemon at start (main and log) */
   adopted = 0;
   private readonly queue: Event[] = [];
@@ -101,14 +45,7 @@ export class Supervisor {
   private unhandledExits: Event[] = [];
 
   private constructor(opts: SupervisorOptions) {
-    this.name = opts.name;
-    this.dir = opts.dir;
-    this.base = opts.dir;
-    this.report = opts.report;
-    this.env = opts.env ?? process.env;
-    this.setsid = opts.setsid === true;
-    this.stderr = opts.stderr ?? 'inherit';
-    this.inlineLogs = opts.inlineLogs !== false;
+    super(opts);
     this.exited = new Promise((r) => (this.resolveExited = r));
   }
 
@@ -128,14 +65,6 @@ export class Supervisor {
   /** SIGTERM for runsv: the same as `x` written to the control FIFO. */
   term(): void {
     this.enqueue({ kind: 'control', which: 'main', byte: 'x' });
-  }
-
-  private fatal(msg: string): string {
-    return `runsv ${this.name}: fatal: ${msg}`;
-  }
-
-  private warn(msg: string): void {
-    this.report(`runsv ${this.name}: warning: ${msg}`);
   }
 
   // ------------------------------------------------------------ setup
@@ -186,6 +115,8 @@ export class Supervisor {
     // under the locks: no other daemon supervises these folders now
     await this.adopt(this.main);
     if (this.log) await this.adopt(this.log);
+    await this.loadLifecycle(true);
+    if (this.lifecycle && this.main.slot.pid > 0) this.lifecycle.adopt(this.main.slot.pid);
 
     await this.openControl(this.main, 'supervise');
     this.publish(this.main);
@@ -267,7 +198,7 @@ export class Supervisor {
 
   // ------------------------------------------------------------ the event queue
 
-  private enqueue(ev: Event): void {
+  protected enqueue(ev: Event): void {
     if (this.done) return;
     if (this.frozen) {
       // an adopted process's end (pidfd) while frozen: the next image finds it gone; a thaw handles it
@@ -307,6 +238,7 @@ export class Supervisor {
     if (ev.kind === 'tick') return;
     const side = this.side(ev.which);
     if (ev.kind === 'control') {
+      if (side === this.main && (ev.byte === 'u' || ev.byte === 'o')) this.operatorStart(side);
       await this.run(side, onControl(side.slot, ev.byte));
       return;
     }
@@ -314,34 +246,9 @@ export class Supervisor {
     // a child replaced after `k` (see machine.ts) is reaped as a stranger
     if (ev.exit.pid !== s.pid) return;
     const finishUsable = !s.isLog && s.state !== FINISH && (await this.canOpen(path.join(this.base, 'finish')));
-    await this.run(side, onReaped(s, ev.exit.status, finishUsable, taiNow(), nowMs()));
-  }
-
-  private publish(side: Side): void {
-    const s = side.slot;
-    // An in-process logger shows the daemon's pid in status (sv and svstat print
-    // it), but the pid file stays empty: `kill $(cat log/supervise/pid)`, meant
-    // for a svlogd process, must not signal the daemon and with it every service.
-    side.writer.publish(s.pid === INLINE_PID ? { ...s, pid: process.pid, pidFile: 0 } : s);
-  }
-
-  private async run(side: Side, steps: Step[]): Promise<void> {
-    for (const step of steps) {
-      switch (step.do) {
-        case 'publish':
-          this.publish(side);
-          break;
-        case 'start':
-          await this.startRequested(side);
-          break;
-        case 'stop':
-          await this.stop(side);
-          break;
-        case 'signal':
-          if (!(await this.custom(side, step.letter))) this.signal(side.slot, step.sig);
-          break;
-      }
-    }
+    const steps = onReaped(s, ev.exit.status, finishUsable, taiNow(), nowMs());
+    if (side === this.main && this.lifecycle) this.afterReap(side, ev.exit.pid);
+    await this.run(side, steps);
   }
 
   // The top of runsv's loop: start what should run, then see whether to exit.
@@ -386,176 +293,6 @@ export class Supervisor {
     this.log.slot.want = 'exit';
     this.publish(this.log);
     this.closeLogPipe();
-  }
-
-  // ------------------------------------------------------------ processes
-
-  private async startRequested(side: Side): Promise<void> {
-    const s = side.slot;
-    if (nowMs() < s.throttleUntil) {
-      s.startRequested = true;
-      return;
-    }
-    if (s.isLog) await this.startLog(side);
-    else await this.startRun(side);
-  }
-
-  private async startRun(side: Side): Promise<void> {
-    const s = side.slot;
-    if (s.pid) await this.stop(side);
-    await this.custom(side, 'u');
-    s.startRequested = false;
-    this.launch(side, RUN, { file: './run', argv: ['./run'], cwd: this.base, stdio: ['inherit', this.out(), this.stderr] }, './run');
-  }
-
-  private async startFinish(side: Side): Promise<void> {
-    const [code, sig] = finishArgs(side.slot.wstat);
-    this.launch(side, FINISH, { file: './finish', argv: ['./finish', code, sig], cwd: this.base, stdio: ['inherit', this.out(), this.stderr] }, './finish');
-  }
-
-  private async startLog(side: Side): Promise<void> {
-    if (!this.logPipe) return;
-    const inline = this.inlineLogs ? await readInlineLog(path.join(this.base, 'log')) : null;
-    // the pipe is closed when the service exits, which may have happened meanwhile
-    if (!this.logPipe) return;
-    if (inline) {
-      this.startInlineLog(side, inline);
-      return;
-    }
-    // an in-process engine before may have left the shared read end non-blocking
-    setNonblock(this.logPipe[0], false);
-    this.launch(side, RUN, { file: './run', argv: ['./run'], cwd: path.join(this.base, 'log'), stdio: [this.logPipe[0], 'inherit', this.stderr] }, 'log/./run');
-  }
-
-  private startInlineLog(side: Side, inline: InlineLogPlan): void {
-    const s = side.slot;
-    s.time = taiNow();
-    s.startedMs = nowMs();
-    s.paused = false;
-    s.termSent = false;
-    s.state = RUN;
-    s.startTicks = undefined;
-    if (this.frozen) return;
-    let engine: LogEngine;
-    try {
-      engine = createInlineEngine(inline, this.logPipe![0], this.report);
-    } catch (err) {
-      // what a svlogd process would have died of (bad user, bad option)
-      this.report(`svlogd: fatal: ${(err as Error).message}`);
-      s.pid = INLINE_PID;
-      this.enqueueExit(side, { pid: INLINE_PID, code: 111, signal: null, status: 111 << 8 });
-      return;
-    }
-    s.pid = INLINE_PID;
-    this.inlineLog = engine;
-    this.publish(side);
-    void engine.start();
-    void engine.done.then((code) => {
-      if (this.inlineLog === engine) this.inlineLog = undefined;
-      engine.removeAllListeners();
-      this.enqueueExit(side, { pid: INLINE_PID, code, signal: null, status: code << 8 });
-    });
-  }
-
-  /** stdout of ./run, ./finish and control scripts: the log pipe when there is a log service */
-  private out(): number | 'inherit' {
-    return this.logPipe ? this.logPipe[1] : 'inherit';
-  }
-
-  private launch(side: Side, state: typeof RUN | typeof FINISH, plan: SpawnPlan, what: string): void {
-    // a handler that was under way when freeze() came: the next image starts it
-    if (this.frozen) return;
-    const s = side.slot;
-    const t = nowMs();
-    if (state === RUN) {
-      s.time = taiNow();
-      s.startedMs = t;
-      s.paused = false;
-    }
-    s.state = state;
-    s.termSent = false;
-    let pid: number;
-    try {
-      pid = spawn({ ...plan, env: this.env, setsid: this.setsid });
-    } catch (err) {
-      // runsv's child prints this and exits 111; treat it as exactly that exit
-      this.report(this.fatal(this.spawnFailure(err, what, side === this.log)));
-      s.pid = -1;
-      this.enqueueExit(side, { pid: -1, code: 111, signal: null, status: 111 << 8 });
-      return;
-    }
-    s.pid = pid;
-    s.startTicks = procStat(pid)?.startTicks;
-    this.publish(side);
-    const which: Which = side === this.log ? 'log' : 'main';
-    ownChild(pid, (exit) => this.enqueue({ kind: 'exit', which, exit }));
-  }
-
-  private enqueueExit(side: Side, exit: Exit): void {
-    this.enqueue({ kind: 'exit', which: side === this.log ? 'log' : 'main', exit });
-  }
-
-  private spawnFailure(err: unknown, what: string, isLog: boolean): string {
-    const syscall = (err as { syscall?: string }).syscall;
-    if (syscall === 'chdir') return `unable to change directory to ./log: ${errorText(err)}`;
-    if (syscall === 'execve') return `unable to start ${what}: ${errorText(err)}`;
-    return `unable to setup filedescriptor for ${isLog ? './log/run' : './run'}: ${errorText(err)}`;
-  }
-
-  private async stop(side: Side): Promise<void> {
-    const s = side.slot;
-    if (s.pid && !(await this.custom(side, 't'))) {
-      this.signal(s, 'SIGTERM');
-      s.termSent = true;
-      this.publish(side);
-    }
-    if (s.want === 'down') {
-      this.signal(s, 'SIGCONT');
-      await this.custom(side, 'd');
-    } else if (s.want === 'exit') {
-      this.signal(s, 'SIGCONT');
-      await this.custom(side, 'x');
-    }
-  }
-
-  private signal(s: Slot, sig: NodeJS.Signals): void {
-    if (s.pid === INLINE_PID) {
-      if (this.inlineLog) signalEngine(this.inlineLog, sig);
-      return;
-    }
-    if (s.pid <= 0) return;
-    try {
-      kill(s.pid, sig);
-    } catch {
-      // already gone: its exit is on its way
-    }
-  }
-
-  /** control/<c> for the main service (a log service has none). */
-  private custom(side: Side, letter: string): Promise<boolean> {
-    if (side.slot.isLog) return Promise.resolve(false);
-    return runControlScript(
-      {
-        base: this.base,
-        env: this.env,
-        setsid: this.setsid,
-        stdout: this.out(),
-        stderr: this.stderr,
-        warn: (m) => this.warn(m),
-        fatal: (m) => this.report(this.fatal(m)),
-      },
-      letter,
-    );
-  }
-
-  private async canOpen(p: string): Promise<boolean> {
-    try {
-      const fh = await fsp.open(p, constants.O_RDONLY | constants.O_NONBLOCK);
-      await fh.close();
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   // ------------------------------------------------------------ re-exec
@@ -633,23 +370,12 @@ export class Supervisor {
 
   // ------------------------------------------------------------ the end
 
-  private closeLogPipe(): void {
-    if (!this.logPipe) return;
-    for (const fd of this.logPipe) {
-      try {
-        closeKept(fd);
-      } catch (err) {
-        this.warn(`unable to close logpipe: ${errorText(err)}`);
-      }
-    }
-    this.logPipe = undefined;
-  }
-
   private finish(): void {
     this.done = true;
     // The last status (down, want exit) must be on disk before anyone is told,
     // and before the folder's fd closes: the writes go through /proc/self/fd/N.
-    void Promise.all([this.main.writer.settled(), this.log?.writer.settled()])
+    this.lifecycle?.close();
+    void Promise.all([this.main.writer.settled(), this.log?.writer.settled(), this.lifecycle?.settled()])
       .then(() => Promise.all([markCleanEnd(this.main.dir), this.log && markCleanEnd(this.log.dir)]))
       .then(() => {
         this.closeAll();

@@ -7,6 +7,7 @@
 import { closeSync, constants, openSync, statSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { STATUS_OFFSET, STATUS_SIZE, SUPERVISE_FILES } from '../supervise/status';
+import { readLifecycleRecord } from '../supervise/lifecycle-record';
 import { SvCommand } from './commands';
 import { errorCode, errorText } from '../errstr';
 import { SvOutput } from './output';
@@ -206,7 +207,7 @@ export class SvEngine {
   }
 
   /** runit's svstatus_print: puts the line (no newline); 0 when ./down could not be stat'ed. */
-  private svstatusPrint(label: string): 0 | 1 | 2 {
+  private svstatusPrint(label: string, main = true): 0 | 1 | 2 {
     const up = normallyUp();
     if (typeof up !== 'boolean') {
       this.out.err(`warning: unable to stat ${this.name}/down: ${errorText(up.err)}\n`);
@@ -214,7 +215,15 @@ export class SvEngine {
     }
     const { text, code } = formatStatusLine(this.svstatus, label, this.tnow, up);
     this.out.put(text);
+    // appended after runit's fields, so that scripts parsing them keep working
+    if (main && readLifecycleRecord(SUPERVISE_FILES.dir)?.maintenance) this.out.put(', maintenance');
     return code;
+  }
+
+  /** A service with a readiness file is up for -w once its current run said it is ready. */
+  private readyOk(pid: number): boolean {
+    const rec = readLifecycleRecord(SUPERVISE_FILES.dir);
+    return !rec || rec.method === null || (rec.pid === pid && rec.ready);
   }
 
   private act(): number {
@@ -242,7 +251,7 @@ export class SvEngine {
       // runit tests `if (svstatus_get())`: -1 (an error) counts as true and
       // prints a log line from whatever the buffer holds (spec/sv.md §7.1)
       if (this.svstatusGet() !== 0) {
-        rc = this.svstatusPrint('log');
+        rc = this.svstatusPrint('log', false);
         this.out.put('\n');
       }
     }
@@ -344,6 +353,7 @@ export class SvEngine {
           return 0;
         case 'u':
           if (!pid || state !== 1) return 0;
+          if (!this.readyOk(pid)) return 0;
           if (!this.checkScript()) return 0;
           break;
         case 'd':
@@ -356,7 +366,7 @@ export class SvEngine {
         case 'k': {
           if (!pid && s[STATUS_OFFSET.want] === 0x64) break;
           const tstatus = s.readBigUInt64BE(STATUS_OFFSET.time);
-          if (this.tstart > tstatus || !pid || s[STATUS_OFFSET.termSent] || !this.checkScript()) return 0;
+          if (this.tstart > tstatus || !pid || s[STATUS_OFFSET.termSent] || !this.readyOk(pid) || !this.checkScript()) return 0;
           break;
         }
         case 'o': {

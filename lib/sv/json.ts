@@ -2,7 +2,8 @@
 // JSON object per service and line, for tools. Same reads, same exit code as
 // the text form; runit's quirks that only make sense as text (the bogus log line
 // after an unreadable log/supervise, the stderr ./down warning) become fields.
-import { STATUS_OFFSET, decodeStatus } from '../supervise/status';
+import { readLifecycleRecord } from '../supervise/lifecycle-record';
+import { STATUS_OFFSET, SUPERVISE_FILES, decodeStatus } from '../supervise/status';
 import { errorText } from '../errstr';
 import { enterLog, normallyUp, probeStatus } from './read';
 import { statusAge, statusPid } from './statusline';
@@ -24,6 +25,13 @@ export interface JsonStatus {
   /** "up" or "down" (exit is recorded as down); null for an unknown byte */
   want?: string | null;
   gotTerm?: boolean;
+  /** ready (docs/lifecycle.md): said so through its readiness file; without one, while it runs */
+  ready?: boolean;
+  /** unix time it became ready, null when not ready */
+  readySince?: number | null;
+  /** taken out of rotation after repeated fast failures, until sv up */
+  maintenance?: boolean;
+  maintenanceReason?: string | null;
   /** the log service; null when there is none */
   log?: JsonStatus | null;
   /** set instead of the facts when they could not be read: runit's message text */
@@ -52,6 +60,17 @@ function facts(service: string, buf: Buffer, nowTai: bigint): JsonStatus {
   };
 }
 
+function lifecycleFacts(f: JsonStatus): Pick<JsonStatus, 'ready' | 'readySince' | 'maintenance' | 'maintenanceReason'> {
+  const rec = readLifecycleRecord(SUPERVISE_FILES.dir);
+  const maintenance = { maintenance: rec?.maintenance ?? false, maintenanceReason: rec?.maintenanceReason ?? null };
+  if (rec && rec.method !== null) {
+    const ready = rec.ready && rec.pid === f.pid && f.state === 'run';
+    return { ready, readySince: ready ? rec.readySince : null, ...maintenance };
+  }
+  const running = f.state === 'run';
+  return { ready: running, readySince: running ? (f.since ?? null) : null, ...maintenance };
+}
+
 /** Reads the service in the current directory (and its log/). `fails` counts as runit's rc does. */
 export function jsonStatus(
   service: string,
@@ -67,6 +86,7 @@ export function jsonStatus(
     return { line: JSON.stringify({ service, error, level }), fails, lsbCode: probe.r === 0 ? null : 4 };
   }
   const main = facts(service, buf, nowTai);
+  Object.assign(main, lifecycleFacts(main));
   const lsbCode = main.normallyUp === null ? 4 : main.pid ? 0 : 3;
   const log = enterLog();
   if (log === 'none') main.log = null;

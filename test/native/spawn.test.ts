@@ -1,7 +1,7 @@
 // spawn(plan): the child starts clean, and exec failures come back as errors.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { spawn, waitExit, pipe, getrlimit } from '../../lib/native';
 import { procStatus, procStat, openFds, procLimit, killPid, tempDir, waitFor } from '../helpers/proc';
@@ -130,4 +130,28 @@ t.test('exec failures throw with the errno name; no child is left behind', async
   t.throws(() => spawn({ file: SLEEP, cwd: path.join(dir, 'nope') }), { code: 'ENOENT', syscall: 'chdir' });
   t.throws(() => spawn({ file: SLEEP, stdio: [999, 'inherit', 'inherit'] }), { code: 'EBADF' });
   t.throws(() => spawn({ file: 'x', argv: ['a\0b'] }), TypeError);
+});
+
+t.test('extraFd: the child gets our fd at the number asked for, and no other', async (t) => {
+  const [r, w] = pipe(false, false);
+  t.teardown(() => {
+    for (const fd of [r, w]) {
+      try {
+        closeSync(fd);
+      } catch {
+        // closed already
+      }
+    }
+  });
+  for (const target of [3, 5, 9]) {
+    const pid = spawn({ file: '/bin/sh', argv: ['sh', '-c', `echo fd$1 >&$1; exec sleep 60`, 'sh', String(target)], extraFd: [target, w], stdio: ['null', 'inherit', 'inherit'] });
+    t.teardown(() => killPid(pid));
+    const buf = Buffer.alloc(16);
+    const n = readSync(r, buf);
+    t.equal(buf.subarray(0, n).toString(), `fd${target}\n`, `written to fd ${target}`);
+    await waitFor(() => openFds(pid).length <= 4, 'sleep settled').catch(() => undefined);
+    t.same(openFds(pid), [0, 1, 2, target], `only fds 0-2 and ${target}`);
+    killPid(pid);
+  }
+  t.throws(() => spawn({ file: SLEEP, argv: ['sleep', '1'], extraFd: [2, w] }), /extraFd target/, 'a target below 3 is refused');
 });
