@@ -223,6 +223,26 @@ export class ServiceLifecycle {
     this.groupPid = this.config?.stopGroup ? pid : 0;
     // a newline the service writes from now on still reaches us through the FIFO
     if (!prev.ready && prev.method === 'notification-fd') void this.reopenNotificationFifo(pid);
+    if (!prev.ready && prev.method === 'notify-socket') void this.rebindNotifySocket(pid);
+  }
+
+  // the name the run was given is free again once the previous daemon is gone
+  private async rebindNotifySocket(pid: number): Promise<void> {
+    let environ: string;
+    try {
+      environ = await fsp.readFile(`/proc/${pid}/environ`, 'latin1');
+    } catch {
+      return;
+    }
+    const entry = environ.split('\0').find((e) => e.startsWith('NOTIFY_SOCKET=@'));
+    if (!entry || this.record.pid !== pid || this.notifyFd !== undefined) return;
+    try {
+      this.notifyFd = notifySocketOpen(entry.slice('NOTIFY_SOCKET=@'.length), (text) => {
+        if (/^READY=1$/m.test(text)) this.markReady();
+      });
+    } catch {
+      // taken or gone: readiness of this run stays unknown
+    }
   }
 
   /** Written when the daemon stops or the folder drops its lifecycle files. */

@@ -60,7 +60,10 @@ export function startRunsv(t: Teardown, dir: string, opts: { arg?: string; bin?:
     const pids = [readPid(dir), readPid(path.join(dir, 'log'))];
     if (proc.exitCode === null && proc.signalCode === null) {
       killPid(r.pid, 'SIGTERM');
-      const done = await Promise.race([exited, new Promise((res) => setTimeout(() => res(null), 5000))]);
+      // the grace timer must not outlive the daemon: it would hold the test file open for its whole length
+      let grace: NodeJS.Timeout | undefined;
+      const done = await Promise.race([exited, new Promise((res) => (grace = setTimeout(() => res(null), 5000)))]);
+      clearTimeout(grace);
       if (done === null) killPid(r.pid, 'SIGKILL');
     }
     for (const p of pids) if (p) killPid(p, 'SIGKILL');

@@ -28,7 +28,10 @@ export function startRunsvdir(t: Teardown, scanDir: string, args: string[] = [],
   t.teardown(async () => {
     if (proc.exitCode === null && proc.signalCode === null) {
       killPid(r.pid, 'SIGTERM');
-      const done = await Promise.race([exited, new Promise((res) => setTimeout(() => res(null), 15000))]);
+      // the grace timer must not outlive the daemon: it would hold the test file open for its whole length
+      let grace: NodeJS.Timeout | undefined;
+      const done = await Promise.race([exited, new Promise((res) => (grace = setTimeout(() => res(null), 15000)))]);
+      clearTimeout(grace);
       if (done === null) killPid(r.pid, 'SIGKILL');
     }
     // anything a service left behind (or everything, if the daemon was killed)

@@ -124,7 +124,10 @@ t.test(`kill -9 with ${TOTAL} services running: adopted, none restarted or dupli
     .filter((x) => x.pids.length !== 1 || x.pids[0] !== x.want);
   t.same(catDup, [], 'exactly one cat per cat-logged service: the original one');
   t.ok(d2.stderr().indexOf('fatal') < 0, 'the new daemon reports nothing fatal');
-  t.match(d2.stderr(), `runsvdir ${scan}: info: adopted ${TOTAL + CAT_LOGS} running processes\n`, 'and says what it adopted (services and cat loggers)');
+  // said once every supervisor has started, which may come after the last ok FIFO opened
+  const adoptedLine = `runsvdir ${scan}: info: adopted ${TOTAL + CAT_LOGS} running processes\n`;
+  await waitFor(() => d2.stderr().includes(adoptedLine), 'the adopted line', 30000, 50).catch(() => undefined);
+  t.match(d2.stderr(), adoptedLine, 'and says what it adopted (services and cat loggers)');
 
   // sv status shows the original pids and uptimes
   const dirs = fleet.map((s) => s.dir);

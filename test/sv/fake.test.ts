@@ -7,7 +7,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { encodeStatus, StatusRecord } from '../../lib/supervise/status';
-import { tempDir, killPid } from '../helpers/proc';
+import { tempDir, killPid, waitFor } from '../helpers/proc';
 import { ourBin, referenceBin, referenceSkip } from '../helpers/reference';
 
 interface Result {
@@ -119,6 +119,15 @@ async function twin(base: string, args: string[], env: NodeJS.ProcessEnv = {}): 
     run(REF!, args, path.join(base, 'A'), { SVDIR: path.join(base, 'A'), ...env }),
     run(OURS, args, path.join(base, 'B'), { SVDIR: path.join(base, 'B'), ...env }),
   ]);
+}
+
+/** Until every fake's control got a byte: its sv has sent and is in its wait loop. */
+async function bothSent(fakes: Fake[]): Promise<void> {
+  const got = fakes.map(() => '');
+  await waitFor(() => {
+    fakes.forEach((f, i) => (got[i] += f.sent()));
+    return got.every((g) => g.length > 0);
+  }, 'both sv sent u', 20000);
 }
 
 function same(t: Tap.Test, [a, b]: [Result, Result], label: string): void {
@@ -247,9 +256,10 @@ t.test('a full control FIFO', referenceSkip('sv'), async (t) => {
 t.test('never hangs: folder removed, supervisor gone, check script stuck', referenceSkip('sv'), async (t) => {
   const base = tempDir(t);
   // service folders removed while sv waits for up
-  for (const side of ['A', 'B']) Fake.make(t, path.join(base, side, 'v'), { status: rec({ want: 'u' }) });
+  // want down: each sv sends u and only then waits, so the u it sent says it is waiting
+  const vs = ['A', 'B'].map((side) => Fake.make(t, path.join(base, side, 'v'), { status: rec({ want: 'd' }) }));
   let p = twin(base, ['-w', '20', 'up', './v']);
-  await new Promise((r) => setTimeout(r, 300));
+  await bothSent(vs);
   for (const side of ['A', 'B']) rmSync(path.join(base, side, 'v'), { recursive: true });
   let r = await p;
   same(t, r, 'folder vanished mid-wait');
@@ -257,9 +267,9 @@ t.test('never hangs: folder removed, supervisor gone, check script stuck', refer
   t.ok(r[1].ms < 15000, 'we did not wait for the timeout');
 
   // the supervisor goes away while sv waits
-  const fakes = ['A', 'B'].map((side) => Fake.make(t, path.join(base, side, 'g'), { status: rec({ want: 'u' }) }));
+  const fakes = ['A', 'B'].map((side) => Fake.make(t, path.join(base, side, 'g'), { status: rec({ want: 'd' }) }));
   p = twin(base, ['-w', '20', 'up', './g']);
-  await new Promise((r) => setTimeout(r, 300));
+  await bothSent(fakes);
   for (const f of fakes) f.dropOk();
   r = await p;
   same(t, r, 'runsv gone mid-wait');
@@ -324,6 +334,10 @@ t.test('1000 services in one call, text and JSON', referenceSkip('sv'), async (t
     paused: false,
     want: 'up',
     gotTerm: false,
+    ready: true,
+    readySince: lines[1].since,
+    maintenance: false,
+    maintenanceReason: null,
     log: null,
   });
   t.ok(lines[1].seconds >= 5 && lines[1].seconds < 60);
