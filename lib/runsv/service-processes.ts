@@ -71,6 +71,7 @@ export abstract class ServiceProcesses {
   protected inlineLog?: LogEngine;
   /** only for a folder with lifecycle files (docs/lifecycle.md) */
   protected lifecycle?: ServiceLifecycle;
+  private lifecycleFresh = false;
   protected main!: Side;
   protected log?: Side;
   protected logPipe?: [number, number];
@@ -102,6 +103,12 @@ export abstract class ServiceProcesses {
 
   /** Reads the lifecycle files; `first`: also drops a record a former configuration left. */
   protected async loadLifecycle(first = false): Promise<void> {
+    // the files were just read at setup: the first start need not read them again
+    if (this.lifecycleFresh) {
+      this.lifecycleFresh = false;
+      return;
+    }
+    this.lifecycleFresh = first && this.main.slot.pid === 0;
     const lc = this.lifecycle ?? new ServiceLifecycle(this.base, this.main.dir, (m) => this.warn(m), this.setsid);
     if (await lc.load()) {
       this.lifecycle = lc;
