@@ -9,6 +9,7 @@ import { errorText } from '../errstr';
 import type { Exit } from '../native';
 import { SetupError, Supervisor } from '../runsv/supervisor';
 import { scanFolder } from './scan';
+import { collectWhenSettled } from './settle-gc';
 import { FolderWatch } from './watch';
 
 export interface ScanDirOptions {
@@ -237,7 +238,10 @@ export class ScanDir {
       if (!m.supervisor && !m.starting && !m.stopping) {
         const p = this.startService(m);
         this.inflight.add(p);
-        void p.finally(() => this.inflight.delete(p));
+        void p.finally(() => {
+          this.inflight.delete(p);
+          if (this.inflight.size === 0) collectWhenSettled();
+        });
       }
     }
     if (!result.complete) return;
