@@ -106,6 +106,11 @@ async function main(): Promise<void> {
   shieldFromOom(report, dir);
   const scandir = new ScanDir({ dir, newSessions: args.newSessions, report, stderr: stderrPipe, env, inlineLogs });
 
+  // runsvdir runs until a signal ends it, also while its folder holds no
+  // service: then nothing else holds the event loop (the folder watches do not).
+  // Once in 24 days: no idle wake-up to speak of.
+  setInterval(() => undefined, 0x7fffffff);
+
   let stopping = false;
   const ctx = { scandir, prefix: `runsvdir ${dir}`, report, env: startEnv, cancelled: () => stopping };
   // A fault leaves state half-changed in memory; the status files on disk and

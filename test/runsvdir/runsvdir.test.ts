@@ -55,6 +55,30 @@ t.test('which entries are services; new ones picked up at once, removed ones sto
   await waitStatus(path.join(sv, 'a'), (o) => o.state === 1, 'a back');
 });
 
+t.test('an empty scan folder, at start or once its last service is gone, keeps runsvdir running', async (t) => {
+  const root = tempDir(t);
+  const sv = path.join(root, 'sv');
+  mkdirSync(sv);
+  const d = startRunsvdir(t, sv);
+  // nothing to observe in an empty folder: a while of being alive, then a pickup
+  const aliveFor = async (ms: number): Promise<boolean> => {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (d.proc.exitCode !== null || d.proc.signalCode !== null) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return true;
+  };
+  t.ok(await aliveFor(2500), 'still running 2.5 s after starting on an empty folder');
+  makeService(sv, 'late', { run: 'exec sleep 1000' });
+  await waitStatus(path.join(sv, 'late'), (o) => o.state === 1, 'a service added later is picked up');
+  renameSync(path.join(sv, 'late'), path.join(sv, '.late-off'));
+  await waitStatus(path.join(sv, '.late-off'), (o) => o.state === 0 && o.want === 'd', 'the last service stopped');
+  t.ok(await aliveFor(2500), 'still running 2.5 s after its last service went');
+  renameSync(path.join(sv, '.late-off'), path.join(sv, 'late'));
+  await waitStatus(path.join(sv, 'late'), (o) => o.state === 1, 'and picks up the next');
+});
+
 t.test('the title log: short LOG disabled with runit warnings; messages rotate into the title', async (t) => {
   const root = tempDir(t);
   const sv = path.join(root, 'sv');
