@@ -130,6 +130,11 @@ export class Supervisor {
     this.enqueue({ kind: 'control', which: 'main', byte: 'x' });
   }
 
+  /** Past a stop deadline: KILL what still runs of the service and its logger. */
+  killNow(): void {
+    for (const side of [this.main, this.log]) if (side && side.slot.pid !== INLINE_PID) this.signal(side.slot, 'SIGKILL');
+  }
+
   private fatal(msg: string): string {
     return `runsv ${this.name}: fatal: ${msg}`;
   }

@@ -1,0 +1,33 @@
+// How runsvdir stops on SIGTERM: every service gets TERM and CONT (as runsv
+// gives on exit), whatever still runs at the deadline gets KILL, and the daemon
+// is gone soon after whatever happens. As a container's PID 1 this is what
+// `docker stop` and its like wait for; they KILL everything after their own
+// grace period (10 s for docker), so ours must end well before that.
+import type { ScanDir } from './daemon';
+
+export const DEFAULT_STOP_DEADLINE_MS = 6000;
+// after the KILLs: time for their exits to be reaped and the status files written
+const AFTER_KILL_MS = 700;
+
+/** RUNITD_STOP_DEADLINE (milliseconds), or the default when unset or not a number. */
+export function stopDeadlineMs(env: NodeJS.ProcessEnv, warn: (msg: string) => void): number {
+  const raw = env.RUNITD_STOP_DEADLINE;
+  if (raw === undefined || raw === '') return DEFAULT_STOP_DEADLINE_MS;
+  if (!/^\d+$/.test(raw)) {
+    warn(`RUNITD_STOP_DEADLINE must be a number of milliseconds: ${raw}`);
+    return DEFAULT_STOP_DEADLINE_MS;
+  }
+  return Number(raw);
+}
+
+function after(ms: number): Promise<'late'> {
+  return new Promise((resolve) => setTimeout(() => resolve('late'), ms));
+}
+
+/** Stops every service; resolves when all are down, or at most AFTER_KILL_MS past the deadline. */
+export async function stopWithin(scandir: ScanDir, deadlineMs: number): Promise<void> {
+  const down = scandir.stopAll().then(() => 'down' as const);
+  if ((await Promise.race([down, after(deadlineMs)])) === 'down') return;
+  scandir.killAll();
+  await Promise.race([down, after(AFTER_KILL_MS)]);
+}
