@@ -108,7 +108,7 @@ async function main(): Promise<void> {
       process.exit(111);
     }
   }
-  const stopDeadline = stopDeadlineMs(process.env, (m) => report(`runsvdir ${dir}: warning: ${m}`));
+  const stopDeadline = stopDeadlineMs(process.env, process.pid === 1, (m) => report(`runsvdir ${dir}: warning: ${m}`));
   const env = { ...process.env };
   if (ownPoolSize) delete env.UV_THREADPOOL_SIZE;
   delete env.RUNITD_OOM_SCORE_ADJ;
@@ -138,8 +138,8 @@ async function main(): Promise<void> {
   };
   // runit's runsvdir exits on TERM leaving its runsv processes (and so the
   // services) running: here the supervisors live in this process, so TERM stops
-  // the services first (as runsv does on TERM), KILLing what is left after
-  // RUNITD_STOP_DEADLINE ms (./stop-deadline.ts). HUP does the same and exits 111.
+  // the services first (as runsv does on TERM); as PID 1 (or with
+  // RUNITD_STOP_DEADLINE) KILLing what is left after a deadline (./stop-deadline.ts). HUP does the same and exits 111.
   process.on('SIGTERM', () => stopAll(0));
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGHUP', () => stopAll(111));
