@@ -43,6 +43,36 @@
       ],
       "ldflags!": ["-rdynamic"],
       "ldflags": ["-static-libstdc++", "-static-libgcc"]
+        },
+    # runit's init programs: process 1 must not be a runtime that can abort
+    # (see native/runit/runit.cc), and the helpers beside it are as small
+    {
+      "target_name": "runit",
+      "type": "executable",
+      "sources": ["native/runit/runit.cc", "native/runit/paths.cc", "native/runit/say.cc", "native/chpst/messages.cc"],
+      "ldflags!": ["-rdynamic"],
+      "ldflags": ["-static-libstdc++", "-static-libgcc"]
+    },
+    {
+      "target_name": "runit-init",
+      "type": "executable",
+      "sources": ["native/runit/runit-init.cc", "native/runit/paths.cc", "native/runit/say.cc", "native/chpst/messages.cc"],
+      "ldflags!": ["-rdynamic"],
+      "ldflags": ["-static-libstdc++", "-static-libgcc"]
+    },
+    {
+      "target_name": "runsvchdir",
+      "type": "executable",
+      "sources": ["native/runit/runsvchdir.cc", "native/runit/paths.cc", "native/runit/say.cc", "native/chpst/messages.cc"],
+      "ldflags!": ["-rdynamic"],
+      "ldflags": ["-static-libstdc++", "-static-libgcc"]
+    },
+    {
+      "target_name": "utmpset",
+      "type": "executable",
+      "sources": ["native/runit/utmpset.cc", "native/runit/say.cc", "native/chpst/messages.cc"],
+      "ldflags!": ["-rdynamic"],
+      "ldflags": ["-static-libstdc++", "-static-libgcc"]
     }
   ]
 }

@@ -16,7 +16,9 @@ import { getrlimit, pipe, setChildOomScoreAdj, setrlimit } from '../native';
 import { keep, take } from '../supervise/handover';
 import { ScanDir } from '../runsvdir/daemon';
 import { finishTakeover, PROBE_ENV, reexec, reexecSettled, startTakeover } from '../runsvdir/reexec';
+import { stopDeadlineMs, stopWithin } from '../runsvdir/stop-deadline';
 import { TitleLog } from '../runsvdir/title';
+import { scanFolderProblem } from '../runsvdir/usable';
 import { formatLabel, taiNow } from '../tai64';
 
 const argv0 = process.env.RUNITD_ARGV0 ?? 'runsvdir';
@@ -99,10 +101,19 @@ async function main(): Promise<void> {
   delete process.env.RUNITD_INLINE_LOGS;
   // before the services' environment is taken: it removes the hand-over variables
   const takingOver = startTakeover();
+  if (!takingOver) {
+    const problem = await scanFolderProblem(dir);
+    if (problem !== null) {
+      report(`runsvdir ${dir}: fatal: ${problem}`);
+      process.exit(111);
+    }
+  }
+  const stopDeadline = stopDeadlineMs(process.env, process.pid === 1, (m) => report(`runsvdir ${dir}: warning: ${m}`));
   const env = { ...process.env };
   if (ownPoolSize) delete env.UV_THREADPOOL_SIZE;
   delete env.RUNITD_OOM_SCORE_ADJ;
   delete env.RUNITD_TEST_FAULTS;
+  delete env.RUNITD_STOP_DEADLINE;
   shieldFromOom(report, dir);
   const scandir = new ScanDir({ dir, newSessions: args.newSessions, report, stderr: stderrPipe, env, inlineLogs });
 
@@ -127,12 +138,13 @@ async function main(): Promise<void> {
     stopping = true;
     // a re-exec under way sees `stopping` and gives up before its exec
     void reexecSettled()
-      .then(() => scandir.stopAll())
+      .then(() => stopWithin(scandir, stopDeadline))
       .then(() => process.exit(code));
   };
   // runit's runsvdir exits on TERM leaving its runsv processes (and so the
   // services) running: here the supervisors live in this process, so TERM stops
-  // the services first (as runsv does on TERM). HUP does the same and exits 111.
+  // the services first (as runsv does on TERM); as PID 1 (or with
+  // RUNITD_STOP_DEADLINE) KILLing what is left after a deadline (./stop-deadline.ts). HUP does the same and exits 111.
   process.on('SIGTERM', () => stopAll(0));
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGHUP', () => stopAll(111));

@@ -67,6 +67,12 @@ export class Supervisor extends ServiceProcesses {
     this.enqueue({ kind: 'control', which: 'main', byte: 'x' });
   }
 
+  /** Past a stop deadline: KILL what still runs of the service (its group with stop-group) and its logger. */
+  killNow(): void {
+    if (this.main.slot.pid > 0) this.signalStop(this.main, 'SIGKILL');
+    if (this.log && this.log.slot.pid !== INLINE_PID) this.signal(this.log.slot, 'SIGKILL');
+  }
+
   // ------------------------------------------------------------ setup
 
   private async setup(): Promise<void> {

@@ -139,6 +139,11 @@ export class ScanDir {
     await Promise.all(waits);
   }
 
+  /** SIGKILL to every service process still running (a stop past its deadline). */
+  killAll(): void {
+    for (const m of this.services.values()) m.supervisor?.killNow();
+  }
+
   private warn(msg: string): void {
     this.opts.report(`runsvdir ${this.dir}: warning: ${msg}`);
   }
