@@ -151,7 +151,7 @@ t.test('the packed tarball installs without a compiler and runs a service', asyn
 
   const sv = (...args: string[]) => run('sv', ['-w', '60', ...args]);
   const status = () => run('sv', ['status', svc]).stdout;
-  const up = await waitFor(() => /^run: \S+: \(pid (\d+)\) \d+s; run: log: /.exec(status()), 'hello and its log to run', 60000, 100);
+  const up = (await waitFor(() => /^run: \S+: \(pid (\d+)\) \d+s; run: log: /.exec(status()), 'hello and its log to run', 60000, 100)) as RegExpExecArray;
   const pid1 = Number(up[1]);
   servicePids.add(pid1);
   await waitFor(() => readFileSync(`/proc/${pid1}/cmdline`, 'latin1').startsWith('sleep\0'), 'run to exec chpst, then sleep', 30000, 50);

@@ -4,10 +4,9 @@
 // the flags among other words, chpst's personalities) prints what runit prints,
 // byte for byte. Both are run as ./NAME from folders of links, so argv[0] is the same.
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
-import { tempDir } from '../helpers/proc';
+import { Captured, capture, pool, tempDir } from '../helpers/proc';
 import { ourBin, referenceBin, referenceSkip, repoRoot } from '../helpers/reference';
 
 const VERSION = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -36,42 +35,9 @@ function links(dir: string, target: (name: string) => string): string {
   return dir;
 }
 
-interface Result {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(dir: string, name: string, args: string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(`./${name}`, args, { cwd: dir, env: { PATH: '/usr/bin:/bin' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('latin1')));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('latin1')));
-    // none of these should run for long: a command that does is a wrong case, killed by pid
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30000);
-    child.on('error', reject);
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr });
-    });
-  });
-}
-
-/** Runs `jobs` at most `width` at a time (Node start-up is most of each), results in order. */
-async function pool<T>(jobs: (() => Promise<T>)[], width = 4): Promise<T[]> {
-  const out: T[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      out[i] = await jobs[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: width }, worker));
-  return out;
+// none of these should run for long: a command that does is a wrong case (killed by pid)
+function run(dir: string, name: string, args: string[]): Promise<Captured> {
+  return capture(`./${name}`, args, { cwd: dir, env: { PATH: '/usr/bin:/bin' } });
 }
 
 t.test('--help and --version alone: ours, on stdout, exit 0', async (t) => {
