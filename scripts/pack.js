@@ -3,26 +3,29 @@
 // npm run pack [-- npm pack's options, e.g. --pack-destination DIR --ignore-scripts]
 //
 // `npm pack` with the prebuilt native part: builds prebuilds/linux-<host arch> when
-// missing or older than native/, refuses to pack a prebuild folder that lacks one
-// of binding.gyp's executable targets (one made before a target was added), then
-// prints the tarball's name and sizes. The last line of stdout is the file name.
+// missing or older than native/, refuses to pack any other prebuild folder that is
+// older than native/ or lacks one of binding.gyp's executable targets, then prints
+// the tarball's name and sizes. The last line of stdout is the file name.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { root, nativeTargets } = require('./native-targets');
+const { prebuild, isFresh } = require('./prebuild');
 
 function main() {
-  const r = spawnSync(process.execPath, [path.join(__dirname, 'prebuild.js'), '--if-stale', '--arch', os.arch()], { cwd: root, stdio: ['ignore', 2, 2] });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+  // prebuild's compiler output on stderr: stdout's last line is the file name
+  const say = (line) => process.stderr.write(`${line}\n`);
+  if (!prebuild([os.arch()], { ifStale: true, log: say })) process.exit(1);
 
-  const { executables } = nativeTargets();
+  // a cross build made before native/ or binding.gyp changed (or before a new
+  // executable target) would ship old or missing programs for that arch
+  const targets = nativeTargets();
   const prebuilds = path.join(root, 'prebuilds');
   for (const d of fs.readdirSync(prebuilds)) {
-    const files = fs.readdirSync(path.join(prebuilds, d));
-    const missing = executables.filter((e) => !files.includes(e));
-    if (missing.length > 0) {
-      process.stderr.write(`pack: prebuilds/${d} lacks ${missing.join(', ')}: rebuild it (npm run prebuild -- --arch ${d.replace(/^linux-/, '')}) or remove it\n`);
+    const arch = d.replace(/^linux-/, '');
+    if (!isFresh(root, arch, targets)) {
+      say(`pack: prebuilds/${d} is older than native/ or lacks one of ${targets.executables.join(', ')}: rebuild it (npm run prebuild -- --arch ${arch}) or remove it`);
       process.exit(1);
     }
   }

@@ -107,14 +107,14 @@ function build(out, arch, targets) {
     if (!env.npm_config_nodedir && fs.existsSync('/usr/include/node/node_api.h')) env.npm_config_nodedir = '/usr';
     const args = [require.resolve('prebuildify/bin.js'), '--napi', '--strip', '--tag-libc', '--arch', arch, '--platform', 'linux', '--strip-bin', tools.STRIP, '--node-gyp', nodeGyp()];
     if (ARCHES[arch].armv) args.push('--tag-armv');
-    const r = spawnSync(process.execPath, args, { cwd: stage, env: { ...env, PREBUILD_ARMV: ARCHES[arch].armv ?? '' }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const r = spawnSync(process.execPath, args, { cwd: stage, env: { ...env, PREBUILD_ARMV: ARCHES[arch].armv ?? '' }, stdio: ['ignore', 2, 2] });
     if (r.status !== 0) throw new Error(`prebuildify for ${arch} failed (${r.status ?? r.signal})`);
 
     const built = dirFor(stage, arch);
     for (const exe of targets.executables) {
       const dest = path.join(built, exe);
       fs.copyFileSync(path.join(stage, 'build', 'Release', exe), dest);
-      const s = spawnSync(tools.STRIP, [dest], { stdio: 'inherit' });
+      const s = spawnSync(tools.STRIP, [dest], { stdio: ['ignore', 2, 2] });
       if (s.status !== 0) throw new Error(`${tools.STRIP} ${exe} failed`);
       fs.chmodSync(dest, 0o755);
     }
@@ -136,28 +136,31 @@ function build(out, arch, targets) {
   }
 }
 
-function main() {
-  const o = parse(process.argv.slice(2));
+/** Builds prebuilds/linux-ARCH (only when stale with `ifStale`); prints what it did. Returns false on failure. */
+function prebuild(arches, { out = root, all = false, ifStale = false, log = console.log } = {}) {
   const targets = nativeTargets();
-  let failed = false;
-  for (const arch of o.arches) {
-    if (o.ifStale && isFresh(o.out, arch, targets)) {
-      console.log(`prebuild: ${dirFor(o.out, arch)} is up to date`);
+  let ok = true;
+  for (const arch of arches) {
+    if (ifStale && isFresh(out, arch, targets)) {
+      log(`prebuild: ${dirFor(out, arch)} is up to date`);
       continue;
     }
     try {
-      const r = build(o.out, arch, targets);
-      if (r.skipped) console.log(`prebuild: ${arch} skipped: ${r.skipped}`);
-      else console.log(`prebuild: ${r.dir}: ${r.files.join(', ')}`);
+      const r = build(out, arch, targets);
+      if (r.skipped) log(`prebuild: ${arch} skipped: ${r.skipped}`);
+      else log(`prebuild: ${r.dir}: ${r.files.join(', ')}`);
       // asked for by name, not by --all: a missing toolchain is a failure
-      if (r.skipped && !o.all) failed = true;
+      if (r.skipped && !all) ok = false;
     } catch (err) {
-      console.error(`prebuild: ${err.message}`);
-      failed = true;
+      log(`prebuild: ${err.message}`);
+      ok = false;
     }
   }
-  process.exit(failed ? 1 : 0);
+  return ok;
 }
 
-if (require.main === module) main();
-module.exports = { isFresh, dirFor, ARCHES };
+if (require.main === module) {
+  const o = parse(process.argv.slice(2));
+  process.exit(prebuild(o.arches, o) ? 0 : 1);
+}
+module.exports = { prebuild, isFresh, dirFor, ARCHES };
