@@ -41,6 +41,7 @@
         "native/exec.cc",
         "native/posix.cc"
       ],
+      "defines": ["RUNITD_VERSION=<!(node -p \"require('./package.json').version\")"],
       "ldflags!": ["-rdynamic"],
       "ldflags": ["-static-libstdc++", "-static-libgcc"]
         },

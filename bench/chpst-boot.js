@@ -9,7 +9,7 @@
 // The same boot with `exec sleep 1000` (no chpst) is measured too, as the control:
 // what the supervisors cost without chpst.
 //
-//   node bench/chpst-boot.js [services] [rounds]      (after npm ci / npm run build)
+//   node bench/chpst-boot.js [services] [rounds]      (after npm ci / npm run compile)
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -24,7 +24,7 @@ const NOBODY = 65534;
 
 for (const f of [path.join(refBin, 'runsvdir'), path.join(refBin, 'chpst'), path.join(root, 'build', 'Release', 'chpst'), path.join(root, 'dist', 'cli', 'runsvdir.js')]) {
   if (!fs.existsSync(f)) {
-    console.error(`missing ${f}: run npm ci (or npm run build) and npm run reference`);
+    console.error(`missing ${f}: run npm ci (or npm run compile) and npm run reference`);
     process.exit(1);
   }
 }

@@ -6,7 +6,7 @@
 // from other processes hits every variant alike; medians. `true` alone is measured
 // too: chpst's own cost is the difference. Also the peak RSS of one run.
 //
-//   node bench/chpst-startup.js [rounds] [batch]      (after npm ci / npm run build)
+//   node bench/chpst-startup.js [rounds] [batch]      (after npm ci / npm run compile)
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -19,7 +19,7 @@ const runit = path.join(root, '.reference', 'usr', 'bin', 'chpst');
 const rounds = Number(process.argv[2] || 30);
 const batch = Number(process.argv[3] || 50);
 
-for (const [what, f] of [['our chpst (npm ci or npm run build)', ours], ['runit chpst (npm run reference)', runit]]) {
+for (const [what, f] of [['our chpst (npm ci or npm run compile)', ours], ['runit chpst (npm run reference)', runit]]) {
   if (!fs.existsSync(f)) {
     console.error(`missing ${what}: ${f}`);
     process.exit(1);

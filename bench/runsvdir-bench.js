@@ -8,7 +8,7 @@
 // --log gives every service a log service (`exec svlogd -tt ./main`): runit runs
 // one svlogd process each, the daemon runs the svlogd engine in-process.
 //
-// Needs `npm run build` (or npm ci) and the reference runit in .reference/.
+// Needs `npm run compile` (or npm ci) and the reference runit in .reference/.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');

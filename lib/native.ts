@@ -1,7 +1,7 @@
 // The typed face of the C++ addon. Nothing else loads the .node file; every argument
 // is checked here so the C++ can stay free of validation and policy.
 import { constants as osConstants } from 'node:os';
-import * as path from 'node:path';
+import { addonPath } from './native-path';
 
 /** A failed syscall, shaped like Node's own fs errors. */
 export interface SysError extends Error {
@@ -70,9 +70,8 @@ interface Addon {
   RLIMIT: Rlimits;
 }
 
-// lib/native.ts and dist/native.js both sit one level below the package root.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const addon: Addon = require(path.join(__dirname, '..', 'build', 'Release', 'runitd.node'));
+const addon: Addon = require(addonPath());
 
 export interface Passwd {
   name: string;

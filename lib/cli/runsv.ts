@@ -3,6 +3,14 @@
 // is nothing for commander to parse: the argument count is the whole syntax.
 import { writeSync } from 'node:fs';
 import { SetupError, Supervisor } from '../runsv/supervisor';
+import { answerOwnFlag, ownFlag } from './own-flags';
+
+const HELP = `usage: runsv dir
+Supervises the service in dir (and dir/log), as runit's runsv: starts ./run and restarts
+it when it ends, runs ./finish, takes commands through dir/supervise/control (sv),
+publishes state in dir/supervise/ for sv, svstat and runit's own clients.
+TERM stops the service (and its log service) and exits.
+`;
 
 const argv0 = process.env.RUNITD_ARGV0 ?? 'runsv';
 delete process.env.RUNITD_ARGV0;
@@ -17,6 +25,9 @@ function say(line: string): void {
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
+  // a folder named --help or --version is not something runsv is given
+  const own = ownFlag(args);
+  if (own) answerOwnFlag(own, 'runsv', HELP);
   if (args.length !== 1) {
     say(`usage: ${argv0} dir\n`);
     return 1;

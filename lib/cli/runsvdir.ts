@@ -1,6 +1,7 @@
 // runsvdir [-P] DIR [LOG]: supervise every service folder in DIR, in this one
 // process. runsvdir's argument syntax is hand-made (only the second character of
-// a first word starting with '-' counts), which commander cannot express.
+// a first word starting with '-' counts), which commander cannot express, and
+// commander would be one more module on the daemon's start path.
 // What this image was started with, for the next image after a re-exec; the
 // hand-over variables are for one image only.
 const startEnv: NodeJS.ProcessEnv = { ...process.env };
@@ -20,6 +21,17 @@ import { stopDeadlineMs, stopWithin } from '../runsvdir/stop-deadline';
 import { TitleLog } from '../runsvdir/title';
 import { scanFolderProblem } from '../runsvdir/usable';
 import { formatLabel, taiNow } from '../tai64';
+import { answerOwnFlag, ownFlag } from './own-flags';
+
+const HELP = `usage: runsvdir [-P] dir [log]
+Supervises every service folder in dir, all in this one process (runit's runsvdir
+and a runsv per service): picks up new folders, stops removed ones.
+  -P    start each service in a session of its own
+  log   at least seven characters: the process title shows them, then the
+        latest errors (ps shows them)
+TERM (or INT) stops every service and exits 0; HUP does so and exits 111;
+ALRM rescans; USR2 re-executes in place, keeping every service.
+`;
 
 const argv0 = process.env.RUNITD_ARGV0 ?? 'runsvdir';
 delete process.env.RUNITD_ARGV0;
@@ -60,6 +72,8 @@ function parseArgs(argv: string[]): Args | null {
 async function main(): Promise<void> {
   // a re-exec's check that this image loads at all
   if (process.env[PROBE_ENV] === '1') process.exit(0);
+  const own = ownFlag(process.argv.slice(2));
+  if (own) answerOwnFlag(own, 'runsvdir', HELP);
   const args = parseArgs(process.argv.slice(2));
   if (!args) {
     writeErr(`usage: ${argv0} [-P] dir\n\n`);

@@ -11,6 +11,22 @@ import { writeSync } from 'node:fs';
 import { parseCommand } from '../sv/commands';
 import { CheckRun, SvEngine, SvHost } from '../sv/engine';
 import { parseSvArgs, scanUlong } from '../sv/options';
+import { answerOwnFlag, ownFlag } from './own-flags';
+
+const HELP = `usage: sv [-v] [-w sec] command service ...
+Controls and reports services run by runsv or runsvdir (runit's sv).
+  status                                  state, pid, seconds; --json: one JSON object a line
+  up down once                            want it up, down, or run it once
+  pause cont hup alarm interrupt quit 1 2 term kill
+                                          send the signal (STOP CONT HUP ALRM INT QUIT USR1 USR2 TERM KILL)
+  exit                                    stop the service, then its supervisor
+  start stop reload restart shutdown force-stop force-reload force-restart force-shutdown try-restart check
+                                          LSB style: wait, then report like an init script
+  -v        wait for the command to take effect (7 s, or $SVWAIT), and report
+  -w sec    wait that long
+A service is a folder path or a name in $SVDIR (default ${'/etc/service/'}).
+Exit code: the number of services that failed (99 at most); 100 usage, 151 fatal.
+`;
 
 /** Debian's runit build; upstream uses /service/. */
 const DEFAULT_SVDIR = '/etc/service/';
@@ -60,6 +76,8 @@ function main(): void {
   if (progname === 'sv.js') progname = 'sv';
   const lsb = progname !== 'sv';
   const argv = process.argv.slice(2);
+  const own = lsb ? null : ownFlag(argv);
+  if (own) answerOwnFlag(own, 'sv', HELP);
   const usage = (before: string): never => {
     writeAll(2, before + (lsb ? `usage: ${progname} [-w sec] command\n\n` : `usage: ${progname} [-v] [-w sec] command service ...\n\n`));
     process.exit(lsb ? 2 : 100);

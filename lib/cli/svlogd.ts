@@ -1,7 +1,23 @@
 // svlogd [-tttv] [-r c] [-R xyz] [-l len] [-b buflen] dir ...
 // Thin wrapper: parse, wire the real signals and stdin to the engine, exit.
+// Options are runit's sgetopt rules by hand (lib/svlogd/args.ts), not commander:
+// bundled values (-ttb1024), `svlogd: illegal option -- X`, usage exit 111, and
+// a start-up cost paid by every logger that starts.
 import * as path from 'node:path';
 import { LogEngine, parseArgs, usageText } from '../svlogd';
+import { answerOwnFlag, ownFlag } from './own-flags';
+
+const HELP = `usage: svlogd [-ttv] [-r c] [-R abc] [-l len] [-b buflen] dir ...
+Reads lines on stdin and writes them to each log folder's current, rotating it (runit's svlogd).
+  -t / -tt / -ttt  prefix each line with a TAI64N label / a UTC time / an ISO time
+  -r c        replace non-printable characters with c
+  -R abc      replace these characters too
+  -l len      cut lines at len characters (1000)
+  -b buflen   read buflen bytes at a time (1024)
+  -v          verbose
+Each folder's config file sets size (s), count (n N), time (t), selection (+ - e E),
+a processor (!) and a UDP target (u U p); HUP re-reads it, ALRM rotates, TERM ends.
+`;
 
 const argv0 = process.env.RUNITD_ARGV0 ?? 'svlogd';
 delete process.env.RUNITD_ARGV0;
@@ -9,6 +25,9 @@ delete process.env.RUNITD_ARGV0;
 function say(s: string): void {
   process.stderr.write(s);
 }
+
+const own = ownFlag(process.argv.slice(2));
+if (own) answerOwnFlag(own, 'svlogd', HELP);
 
 const parsed = parseArgs(process.argv.slice(2), path.basename(argv0));
 if (!parsed.ok) {

@@ -5,7 +5,7 @@ import { constants, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { dup, getgrnam, getpwnam } from '../native';
 import type { LogEngine } from '../svlogd/engine';
-import { InlineLog, parseInlineLog } from './inline-log';
+import { INLINE_RUN_MAX, InlineLog, parseInlineLog } from './inline-log';
 
 export interface InlineLogPlan {
   plan: InlineLog;
@@ -20,7 +20,7 @@ export async function readInlineLog(logDir: string): Promise<InlineLogPlan | nul
     if (flag.trim() === 'no') return null;
     const run = path.join(logDir, 'run');
     const st = await fsp.stat(run);
-    if (!st.isFile() || !(st.mode & constants.S_IXUSR) || st.size > 4096) return null;
+    if (!st.isFile() || !(st.mode & constants.S_IXUSR) || st.size > INLINE_RUN_MAX) return null;
     const plan = parseInlineLog(await fsp.readFile(run, 'latin1'));
     if (!plan) return null;
     // not /proc/self/fd/N/log: that path means nothing to the engine's processors

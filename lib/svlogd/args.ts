@@ -25,7 +25,9 @@ export function parseArgs(args: readonly string[], progName = 'svlogd'): ParsedA
   let i = 0;
   outer: while (i < args.length) {
     const a = args[i];
-    if (a === '--') {
+    // runit's sgetopt ends options at any word starting with "--" (`svlogd --x dir`
+    // logs to dir), not only at "--"
+    if (a.startsWith('--')) {
       i++;
       break;
     }

@@ -3,7 +3,9 @@
 // (100 usage, 111 fatal). Its argv[0] may name a personality instead (envdir,
 // setuidgid ...). A native program because it runs in the exec path of nearly
 // every run script: it must cost what runit's costs. It passes the environment and
-// every fd on untouched, apart from the changes asked for.
+// every fd on untouched, apart from the changes asked for. Options are runit's
+// sgetopt rules, by hand (sgetopt.cc): no option library, as in every command
+// that takes runit's syntax (commander is for `runitd` alone).
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,6 +22,7 @@
 #include "sgetopt.h"
 
 namespace chpst {
+void OwnFlag(std::string_view arg);
 namespace {
 
 constexpr const char* kVersion = "$Id: f279d44141c981dd7535a12260efcf1ef7beed26 $";
@@ -128,6 +131,41 @@ Options Parse(std::string_view name, int argc, char** argv, int* first) {
 }
 
 }  // namespace
+
+// --help and --version, taken only alone: runit's chpst has neither and prints
+// its usage for them, so no command line that means something to runit changes.
+void OwnFlag(std::string_view arg) {
+#define RUNITD_STR2(x) #x
+#define RUNITD_STR(x) RUNITD_STR2(x)
+  std::string_view text;
+  if (arg == "--version") {
+    text = "chpst (runitd) " RUNITD_STR(RUNITD_VERSION) "\n";
+  } else if (arg == "--help") {
+    text =
+        "usage: chpst [-vVP012] [-u user[:group]] [-U user[:group]] [-b argv0] [-e dir] [-/ root] [-n nice] [-l|-L lock] [-m n] [-d n] [-o n] [-p n] [-f n] [-c n] [-t n] prog\n"
+        "Changes the process state, then runs prog in the same process (runit's chpst).\n"
+        "  -u user[:group]  become user (and group)     -U user[:group]  set $UID and $GID\n"
+        "  -e dir           set variables from dir      -/ root          chroot to root\n"
+        "  -n inc           add inc to the nice level   -l|-L lock       take lock (wait | fail)\n"
+        "  -m -d -o -p -f -c -r -t n  limit memory, data, open files, processes, file size,\n"
+        "                   core size, resident set, cpu seconds\n"
+        "  -b argv0         run prog under this name    -P               new process group\n"
+        "  -0 -1 -2         close stdin, stdout, stderr  -v              verbose\n"
+        "As envdir, envuidgid, pgrphack, setuidgid, softlimit, setlock it is daemontools' tool.\n";
+  } else {
+    return;
+  }
+#undef RUNITD_STR
+#undef RUNITD_STR2
+  while (!text.empty()) {
+    ssize_t n = write(1, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) _exit(kExitFatal);
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+  _exit(0);
+}
+
 }  // namespace chpst
 
 int main(int argc, char** argv) {
@@ -137,5 +175,6 @@ int main(int argc, char** argv) {
   std::string_view name(slash != nullptr ? slash + 1 : a0);
   if (!name.empty() && name[0] == 'd') name.remove_prefix(1);
   chpst::RunPersonality(name, argc, argv);
+  if (argc == 2) chpst::OwnFlag(argv[1]);
   chpst::Chpst(name, argc, argv);
 }

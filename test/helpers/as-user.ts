@@ -1,10 +1,10 @@
 // Programs that a test runs as another user (nobody) must be reachable by that user,
 // and a checkout in a folder others cannot enter (mktemp -d, /root: mode 0700) is
-// not. So such runs use a staged copy of what runs (our bin/, dist/, build/Release/
-// and the reference binaries) in a fresh world-readable folder under /tmp, wherever
+// not. So such runs use a staged copy of what runs (our bin/, dist/, build/Release/,
+// the runtime dependencies and the reference binaries) in a fresh world-readable folder under /tmp, wherever
 // the checkout lives: the same files, so every assertion stays as strict.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { referenceBinDir, repoRoot } from './reference';
 
@@ -30,6 +30,11 @@ export function stageForOtherUsers(t: { teardown(fn: () => void): void }): Stage
   copy(path.join(repoRoot, 'bin'), 'bin');
   copy(path.join(repoRoot, 'dist'), 'dist');
   copy(path.join(repoRoot, 'build', 'Release'), path.join('build', 'Release'));
+  // dist/ requires its runtime dependencies (node-gyp-build finds the addon)
+  copy(path.join(repoRoot, 'package.json'), 'package.json');
+  for (const dep of Object.keys(JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).dependencies ?? {})) {
+    copy(path.join(repoRoot, 'node_modules', dep), path.join('node_modules', dep));
+  }
   copy(referenceBinDir, 'reference');
   openToAll(root);
   const refDir = path.join(root, 'reference');

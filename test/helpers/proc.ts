@@ -84,3 +84,44 @@ export function tempDir(t: { teardown(fn: () => void): void }, prefix = 'runitd-
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+export interface Captured {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a short command, stdin closed, and collects its output (killed by pid after `timeoutMs`). */
+export function capture(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Captured> {
+  // loaded here: most tests that import this file start nothing through child_process
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('latin1')));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('latin1')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30000);
+    child.on('error', reject);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Runs `jobs` at most `width` at a time; the results in the jobs' order. */
+export async function pool<T>(jobs: (() => Promise<T>)[], width = 4): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const i = next++;
+      out[i] = await jobs[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
+  return out;
+}
