@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync, Stats, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { INLINE_RUN_MAX, inlineLogVerdict } from '../runsv/inline-log';
+import { LIFECYCLE_FILES, parseNumber, parseSignal } from '../runsv/lifecycle-files';
 import type { Finding } from './findings';
 import { checkScript, lstatSafe, othersCanWrite } from './script';
 
@@ -30,6 +31,7 @@ export function checkService(dir: string): Finding[] {
   if (existsSync(at('down'))) out.push({ level: 'notice', path: at('down'), message: 'the service is normally down: it does not start with the daemon (sv up or sv once start it)' });
   out.push(...checkControlDir(at('control')));
   out.push(...checkSupervise(at('supervise')));
+  out.push(...checkLifecycleFiles(dir));
 
   const log = lstatSafe(at('log'));
   if (log) {
@@ -67,6 +69,23 @@ function inlineFindings(log: string): Finding[] {
     const abs = path.resolve(log, d);
     const made = v.plan.mkdirs.some((m) => path.resolve(log, m) === abs);
     if (!made && !statSafe(abs)?.isDirectory()) out.push({ level: 'warning', path: run, message: `its log folder ${d} does not exist (svlogd does not make it; add mkdir -p ${d})` });
+  }
+  return out;
+}
+
+/** The files of docs/lifecycle.md, judged by the daemon's own parsers: a value it would ignore is a warning. */
+function checkLifecycleFiles(dir: string): Finding[] {
+  const out: Finding[] = [];
+  for (const name of LIFECYCLE_FILES) {
+    if (name === 'notify-socket' || name === 'stop-group') continue;
+    const file = path.join(dir, name);
+    const text = readSafe(file);
+    if (text === null) continue;
+    const r = name === 'down-signal' ? parseSignal(text) : parseNumber(name, text);
+    if (!r.ok) out.push({ level: 'warning', path: file, message: `ignored by the daemon: ${r.why}${text.trim() ? ': ' + text.trim() : ''}` });
+  }
+  if (readSafe(path.join(dir, 'maintenance-window')) !== null && readSafe(path.join(dir, 'maintenance-after')) === null) {
+    out.push({ level: 'notice', path: path.join(dir, 'maintenance-window'), message: 'has no effect without maintenance-after' });
   }
   return out;
 }

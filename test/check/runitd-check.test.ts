@@ -57,6 +57,17 @@ t.test('what check finds', async (t) => {
     ['log inline no', { run: SH, 'log/run': INLINE_LOG, 'log/main/': '', 'log/inline': ['no\n', 0o644] }, [/^notice log\/run: started as a process, not run in the daemon: log\/inline says no$/]],
     ['log folder missing', { run: SH, 'log/run': INLINE_LOG }, [/^warning log\/run: its log folder main does not exist \(svlogd does not make it; add mkdir -p main\)$/]],
     ['log folder made', { run: SH, 'log/run': '#!/bin/sh\nmkdir -p main\nexec chpst -u nobody svlogd main\n' }, []],
+    ['lifecycle files fine', { run: SH, 'notification-fd': ['3\n', 0o644], 'timeout-kill': ['2000\n', 0o644], 'down-signal': ['HUP\n', 0o644], 'stop-group': ['', 0o644] }, []],
+    [
+      'lifecycle files the daemon ignores',
+      { run: SH, 'down-signal': ['BOGUS\n', 0o644], 'notification-fd': ['1\n', 0o644], 'timeout-kill': ['-5\n', 0o644], 'maintenance-window': ['5000\n', 0o644] },
+      [
+        /^warning notification-fd: ignored by the daemon: collides with stdin, stdout or stderr: 1$/,
+        /^warning down-signal: ignored by the daemon: not a signal: BOGUS$/,
+        /^warning timeout-kill: ignored by the daemon: negative value: -5$/,
+        /^notice maintenance-window: has no effect without maintenance-after$/,
+      ],
+    ],
     ['control scripts', { run: SH, 'control/t': [SH, 0o644], 'control/zz': SH, 'control/d': SH }, [/^warning control\/t: is not executable/, /^notice control\/zz: never run: not a control character/]],
   ];
   for (const [name, files, want] of cases) {
