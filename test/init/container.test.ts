@@ -2,21 +2,13 @@
 // reaped without disturbing the services, SIGTERM stops every service within
 // RUNITD_STOP_DEADLINE (KILL for what ignores TERM) and exits 0, and a scan
 // folder that cannot be used at start is an exit 111.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
 import { waitFor } from '../helpers/proc';
-import { bin, boot, childrenOf, namespaceSkip, openTemp, script } from './init-helpers';
+import { bin, boot, childrenOf, namespaceSkip, openTemp, read, script } from './init-helpers';
 
 const skip = namespaceSkip();
-
-function read(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 const endedWithin = (b: { ended: Promise<unknown> }, ms: number) =>
   waitFor(() => Promise.race([b.ended, new Promise<null>((res) => setTimeout(() => res(null), 100))]), 'the container to end', ms);

@@ -4,7 +4,7 @@
 // from a template folder. Killing the namespace's init (by its host pid) takes
 // every process of the namespace with it, so teardown cannot leak processes.
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, constants, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { killPid, procStat, tempDir, waitFor } from '../helpers/proc';
@@ -16,6 +16,15 @@ export type Ended = { code: number | null; signal: NodeJS.Signals | null };
 let skipReason: string | false | undefined;
 
 /** Why namespaces cannot be made here (for t.skip), or false. */
+/** A file's text, or '' while it does not exist yet (stage scripts write them as they go). */
+export function read(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 export function namespaceSkip(): string | false {
   if (skipReason !== undefined) return skipReason;
   if (process.getuid?.() !== 0) return (skipReason = 'PID and mount namespaces need root');

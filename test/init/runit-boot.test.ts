@@ -1,21 +1,13 @@
 // runit as PID 1 of a PID namespace: the stages in order, stage 2 supervised,
 // CTRL-ALT-DEL and runit-init, and the final reboot(2), which in a namespace
 // ends it: its init dies of SIGINT for a power off, SIGHUP for a reboot.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
 import { waitFor } from '../helpers/proc';
-import { bin, boot, consoleShows, inOrder, namespaceSkip, openTemp, script } from './init-helpers';
+import { bin, boot, consoleShows, inOrder, namespaceSkip, openTemp, read, script } from './init-helpers';
 
 const skip = namespaceSkip();
-
-function read(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 // A template stage folder: nosync keeps the final sync(2) off the host's disks.
 function stages(dir: string, s1: string, s2: string, s3: string): { template: string; stage: string; out: string } {
