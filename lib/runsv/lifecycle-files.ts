@@ -2,8 +2,8 @@
 // the feature; docs/lifecycle.md). Read at each start of ./run, so a change
 // takes effect at the next start, and with one readdir when there are none:
 // a plain runit folder costs nothing more.
-import { constants } from 'node:os';
-import { promises as fsp } from 'node:fs';
+import { constants, promises as fsp } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
 
 export interface LifecycleConfig {
@@ -38,6 +38,18 @@ export const LIFECYCLE_FILES = [
   'maintenance-window',
 ] as const;
 
+// the numeric files and the setting each fills
+type NumberField = 'notificationFd' | 'downSignal' | 'timeoutKill' | 'timeoutFinish' | 'backoffMax' | 'maintenanceAfter' | 'maintenanceWindow';
+const FIELD: Record<Exclude<(typeof LIFECYCLE_FILES)[number], 'notify-socket' | 'stop-group'>, NumberField> = {
+  'notification-fd': 'notificationFd',
+  'down-signal': 'downSignal',
+  'timeout-kill': 'timeoutKill',
+  'timeout-finish': 'timeoutFinish',
+  'backoff-max': 'backoffMax',
+  'maintenance-after': 'maintenanceAfter',
+  'maintenance-window': 'maintenanceWindow',
+};
+
 export const DEFAULT_MAINTENANCE_WINDOW = 60000;
 const MAX_MS = 0x7fffffff; // setTimeout's limit
 
@@ -69,9 +81,22 @@ export function parseSignal(text: string): ParseResult {
     const n = Number(v);
     return n >= 1 && n <= 64 ? { ok: true, value: n } : { ok: false, why: 'out of range' };
   }
-  const name = (v.startsWith('SIG') ? v : 'SIG' + v) as keyof typeof constants.signals;
-  const n = constants.signals[name];
+  const name = (v.startsWith('SIG') ? v : 'SIG' + v) as keyof typeof osConstants.signals;
+  const n = osConstants.signals[name];
   return typeof n === 'number' ? { ok: true, value: n } : { ok: false, why: 'not a signal' };
+}
+
+// A value is a few bytes: read no more than that, and never wait on a FIFO
+// planted as one of the files (it reads as empty, or fails with EAGAIN).
+const MAX_VALUE_BYTES = 64;
+async function readSmall(p: string): Promise<string> {
+  const fh = await fsp.open(p, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const { bytesRead, buffer } = await fh.read(Buffer.alloc(MAX_VALUE_BYTES), 0, MAX_VALUE_BYTES, null);
+    return buffer.toString('utf8', 0, bytesRead);
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
@@ -99,7 +124,7 @@ export async function readLifecycleFiles(dir: string, bad: (file: string, value:
     }
     let text: string;
     try {
-      text = await fsp.readFile(path.join(dir, file), 'utf8');
+      text = await readSmall(path.join(dir, file));
     } catch (err) {
       bad(file, '', `unable to read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
       continue;
@@ -109,29 +134,7 @@ export async function readLifecycleFiles(dir: string, bad: (file: string, value:
       bad(file, text.trim(), r.why);
       continue;
     }
-    switch (file) {
-      case 'notification-fd':
-        cfg.notificationFd = r.value;
-        break;
-      case 'down-signal':
-        cfg.downSignal = r.value;
-        break;
-      case 'timeout-kill':
-        cfg.timeoutKill = r.value;
-        break;
-      case 'timeout-finish':
-        cfg.timeoutFinish = r.value;
-        break;
-      case 'backoff-max':
-        cfg.backoffMax = r.value;
-        break;
-      case 'maintenance-after':
-        cfg.maintenanceAfter = r.value;
-        break;
-      case 'maintenance-window':
-        cfg.maintenanceWindow = r.value;
-        break;
-    }
+    cfg[FIELD[file]] = r.value;
   }
   return cfg;
 }

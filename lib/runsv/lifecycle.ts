@@ -9,7 +9,7 @@ import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { kill, killpg, mkfifo, notifySocketClose, notifySocketOpen, setNonblock } from '../native';
-import { LifecycleRecord, LifecycleWriter, readLifecycleRecord } from '../supervise/lifecycle-record';
+import { LifecycleRecord, LifecycleWriter, loadLifecycleRecord } from '../supervise/lifecycle-record';
 import { LifecycleConfig, readLifecycleFiles } from './lifecycle-files';
 import { afterRun, Decision, newHistory, RestartHistory } from './restart-policy';
 
@@ -213,8 +213,8 @@ export class ServiceLifecycle {
   }
 
   /** Takes over the facts a previous daemon recorded for the run `pid` it left running. */
-  adopt(pid: number): void {
-    const prev = readLifecycleRecord(this.superviseDir);
+  async adopt(pid: number): Promise<void> {
+    const prev = await loadLifecycleRecord(this.superviseDir);
     if (!prev) return;
     this.record.maintenance = prev.maintenance;
     this.record.maintenanceReason = prev.maintenanceReason;
@@ -237,9 +237,7 @@ export class ServiceLifecycle {
     const entry = environ.split('\0').find((e) => e.startsWith('NOTIFY_SOCKET=@'));
     if (!entry || this.record.pid !== pid || this.notifyFd !== undefined) return;
     try {
-      this.notifyFd = notifySocketOpen(entry.slice('NOTIFY_SOCKET=@'.length), (text) => {
-        if (/^READY=1$/m.test(text)) this.markReady();
-      });
+      this.listenNotify(entry.slice('NOTIFY_SOCKET=@'.length));
     } catch {
       // taken or gone: readiness of this run stays unknown
     }
@@ -323,14 +321,19 @@ export class ServiceLifecycle {
     try {
       const st = await fsp.stat(this.base);
       const name = `runitd/notify/${st.dev}.${st.ino}/${process.pid}.${++notifySeq}`;
-      this.notifyFd = notifySocketOpen(name, (text) => {
-        if (/^READY=1$/m.test(text)) this.markReady();
-      });
+      this.listenNotify(name);
       return name;
     } catch (err) {
       this.warn(`unable to set up ./notify-socket: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
       return undefined;
     }
+  }
+
+  // sd_notify: READY=1 on a line of its own, among other assignments
+  private listenNotify(name: string): void {
+    this.notifyFd = notifySocketOpen(name, (text) => {
+      if (/^READY=1$/m.test(text)) this.markReady();
+    });
   }
 
   private closeReadiness(): void {

@@ -122,7 +122,7 @@ export class Supervisor extends ServiceProcesses {
     await this.adopt(this.main);
     if (this.log) await this.adopt(this.log);
     await this.loadLifecycle(true);
-    if (this.lifecycle && this.main.slot.pid > 0) this.lifecycle.adopt(this.main.slot.pid);
+    if (this.lifecycle && this.main.slot.pid > 0) await this.lifecycle.adopt(this.main.slot.pid);
 
     await this.openControl(this.main, 'supervise');
     this.publish(this.main);

@@ -55,13 +55,30 @@ export class LifecycleWriter {
   }
 }
 
-/** The record in `superviseDir`, or null when there is none or it cannot be read. */
+/** The record in `superviseDir`, or null when there is none or it cannot be read. For sv. */
 export function readLifecycleRecord(superviseDir: string): LifecycleRecord | null {
   const file = path.join(superviseDir, LIFECYCLE_FILE);
   try {
     // the common case is no file: no exception built for it (sv status of 1000 services)
     if (statSync(file, { throwIfNoEntry: false }) === undefined) return null;
-    const rec = JSON.parse(readFileSync(file, 'utf8')) as Partial<LifecycleRecord>;
+    return parseLifecycleRecord(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** The same, without blocking: for the daemon. */
+export async function loadLifecycleRecord(superviseDir: string): Promise<LifecycleRecord | null> {
+  try {
+    return parseLifecycleRecord(await fsp.readFile(path.join(superviseDir, LIFECYCLE_FILE), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function parseLifecycleRecord(text: string): LifecycleRecord | null {
+  try {
+    const rec = JSON.parse(text) as Partial<LifecycleRecord>;
     if (typeof rec !== 'object' || rec === null || typeof rec.pid !== 'number') return null;
     return {
       pid: rec.pid,
@@ -78,5 +95,6 @@ export function readLifecycleRecord(superviseDir: string): LifecycleRecord | nul
 
 /** Removes a record left from a configuration that has no lifecycle file any more. */
 export async function removeLifecycleRecord(superviseDir: string): Promise<void> {
-  await fsp.rm(path.join(superviseDir, LIFECYCLE_FILE), { force: true }).catch(() => undefined);
+  // one unlink (rm would stat first): done for every plain service at setup
+  await fsp.unlink(path.join(superviseDir, LIFECYCLE_FILE)).catch(() => undefined);
 }

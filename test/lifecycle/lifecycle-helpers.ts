@@ -11,6 +11,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { alive, killPid, waitFor } from '../helpers/proc';
+import { JsonStatus } from '../../lib/sv/json';
 import { ourBin } from '../helpers/reference';
 import { makeService, observe, readPid, ServiceSpec } from '../runsv/runsv-helpers';
 
@@ -226,18 +227,7 @@ export function sv(...args: string[]): ReturnType<typeof run> {
   return run(ourBin('sv'), args);
 }
 
-export interface LifecycleJson {
-  service: string;
-  state?: string | null;
-  pid?: number | null;
-  want?: string | null;
-  gotTerm?: boolean;
-  ready?: boolean;
-  readySince?: number | null;
-  maintenance?: boolean;
-  maintenanceReason?: string | null;
-  error?: string;
-}
+export type LifecycleJson = JsonStatus;
 
 /** `sv status --json DIR`, parsed (its first line: the service itself). */
 export async function svJson(dir: string): Promise<LifecycleJson> {
