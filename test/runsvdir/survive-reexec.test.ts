@@ -217,7 +217,7 @@ t.test(`${REEXECS} re-execs in a row under load`, async (t) => {
   t.same(tookOver(d), Array(REEXECS).fill(TOTAL), `each new image took over the ${TOTAL} services`);
   t.notMatch(d.stderr(), /unusable|internal error|fatal/, 'no error on the way');
   t.ok(alive(d.pid), 'the same daemon pid lives on');
-  t.match(readFileSync(`/proc/${d.pid}/cmdline`, 'latin1'), `/dist/cli/runsvdir.js\0${scan}\0`, 'still runsvdir on the same folder');
+  t.match(readFileSync(`/proc/${d.pid}/cmdline`, 'latin1'), new RegExp(`/dist/(runsvdir\\.bundle|cli/runsvdir)\\.js\0${scan}\0`), 'still runsvdir on the same folder');
   t.comment(`daemon fds after each re-exec: ${daemonFds.map((k) => Object.values(k).reduce((a, b) => a + b, 0)).join(' ')}`);
   t.comment(`by kind, after the first and the last: ${JSON.stringify(daemonFds[0])} ${JSON.stringify(daemonFds[REEXECS - 1])}`);
   t.equal(daemonFds.length, REEXECS);
@@ -338,7 +338,9 @@ t.test('a broken install is refused: the running image goes on, and re-execs onc
   const before = record(fleet);
   for (const b of before.values()) track(b.main.pid);
 
-  const entry = path.join(install.dir, 'dist', 'cli', 'runsvdir.js');
+  // the script the daemon runs (bin/ picks the bundle or tsc's output): the one a re-exec loads again
+  const entry = readFileSync(`/proc/${d.pid}/cmdline`, 'latin1').split('\0').find((a) => /\/dist\/.*runsvdir.*\.js$/.test(a)) ?? '';
+  t.ok(entry.startsWith(path.join(install.dir, 'dist')), `the daemon runs a script of the staged install (${entry})`);
   const good = readFileSync(entry);
   writeFileSync(entry, 'this is not JavaScript (\n');
   process.kill(d.pid, 'SIGUSR2');
