@@ -10,6 +10,7 @@ import type { Exit } from '../native';
 import { SetupError, Supervisor } from '../runsv/supervisor';
 import { scanFolder } from './scan';
 import { collectWhenSettled } from './settle-gc';
+import { SetupGate } from './setup-gate';
 import { FolderWatch } from './watch';
 
 export interface ScanDirOptions {
@@ -53,6 +54,8 @@ export class ScanDir {
   private stopped = false;
   private frozen = false;
   private readonly inflight = new Set<Promise<void>>();
+  /** as many setups as the threadpool has threads (lib/cli/runsvdir.ts sets 16) */
+  private readonly gate = new SetupGate(16);
 
   constructor(private readonly opts: ScanDirOptions) {
     this.dir = opts.dir;
@@ -259,7 +262,7 @@ export class ScanDir {
   private async startService(m: Managed): Promise<void> {
     m.starting = true;
     try {
-      m.supervisor = await Supervisor.start({
+      m.supervisor = await this.gate.run(() => Supervisor.start({
         dir: path.join(this.dir, m.name),
         name: m.name,
         report: this.opts.report,
@@ -267,7 +270,7 @@ export class ScanDir {
         stderr: this.opts.stderr,
         env: this.opts.env,
         inlineLogs: this.opts.inlineLogs,
-      });
+      }));
       // removed while it was starting up
       if (this.stopped || m.stopping) m.supervisor.term();
       const sup = m.supervisor;

@@ -340,7 +340,7 @@ t.test('a broken install is refused: the running image goes on, and re-execs onc
 
   // the script the daemon runs (bin/ picks the bundle or tsc's output): the one a re-exec loads again
   const entry = readFileSync(`/proc/${d.pid}/cmdline`, 'latin1').split('\0').find((a) => /\/dist\/.*runsvdir.*\.js$/.test(a)) ?? '';
-  t.ok(entry.startsWith(path.join(install.dir, 'dist')), `the daemon runs a script of the staged install (${entry})`);
+  t.ok(path.resolve(entry).startsWith(path.join(install.dir, 'dist')), `the daemon runs a script of the staged install (${entry})`);
   const good = readFileSync(entry);
   writeFileSync(entry, 'this is not JavaScript (\n');
   process.kill(d.pid, 'SIGUSR2');

@@ -1,0 +1,22 @@
+// At most `width` supervisors set up at once. Every setup is a chain of some
+// thirty small fs operations; started all together, 100 chains interleave in the
+// threadpool's queue and the first service runs only when nearly all are set up.
+// A few at a time keep the threadpool as busy and let each service run as soon
+// as its own folder is ready: the first payload starts early, the last no later.
+export class SetupGate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly width: number) {}
+
+  async run<T>(job: () => Promise<T>): Promise<T> {
+    if (this.running >= this.width) await new Promise<void>((r) => this.waiting.push(r));
+    this.running++;
+    try {
+      return await job();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
