@@ -226,6 +226,8 @@ export class Supervisor extends ServiceProcesses {
       } catch (err) {
         // a bug or an unexpected error in one service must not stop its supervision
         this.warn(`internal error: ${(err as Error).stack ?? String(err)}`);
+      } finally {
+        this.forgetListing();
       }
       // let other services and I/O in between long bursts of control bytes
       if (++handled % 64 === 0) await new Promise((r) => setImmediate(r));
@@ -251,7 +253,7 @@ export class Supervisor extends ServiceProcesses {
     const s = side.slot;
     // a child replaced after `k` (see machine.ts) is reaped as a stranger
     if (ev.exit.pid !== s.pid) return;
-    const finishUsable = !s.isLog && s.state !== FINISH && (await this.canOpen(path.join(this.base, 'finish')));
+    const finishUsable = !s.isLog && s.state !== FINISH && (await this.finishUsable());
     const steps = onReaped(s, ev.exit.status, finishUsable, taiNow(), nowMs());
     if (side === this.main && this.lifecycle) this.afterReap(side, ev.exit.pid);
     await this.run(side, steps);
