@@ -21,6 +21,8 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const refBin = path.join(root, '.reference', 'usr', 'bin');
+// another checkout's daemon as `ours` (a before/after comparison), e.g. OURS=/tmp/old
+const ours = process.env.OURS ? path.resolve(process.env.OURS) : root;
 const args = process.argv.slice(2);
 const mode = args[0] || 'storm';
 const opt = (name, def) => {
@@ -128,8 +130,8 @@ function makeScanDir(n, runBody, withLog) {
 }
 
 function startTree(kind, dir) {
-  const env = { ...process.env, PATH: kind === 'runit' ? `${refBin}:${process.env.PATH}` : `${path.join(root, 'bin')}:${process.env.PATH}` };
-  const cmd = kind === 'runit' ? path.join(refBin, 'runsvdir') : path.join(root, 'bin', 'runsvdir');
+  const env = { ...process.env, PATH: kind === 'runit' ? `${refBin}:${process.env.PATH}` : `${path.join(ours, 'bin')}:${process.env.PATH}` };
+  const cmd = kind === 'runit' ? path.join(refBin, 'runsvdir') : path.join(ours, 'bin', 'runsvdir');
   return spawn(cmd, [dir], { stdio: ['ignore', 'ignore', 'inherit'], env });
 }
 
