@@ -70,6 +70,8 @@ export abstract class ServiceProcesses {
   protected readonly stderr: number | 'inherit';
   protected readonly inlineLogs: boolean;
   protected inlineLog?: LogEngine;
+  /** the in-process logger's start (its folders opened), while under way */
+  protected inlineLogStarting?: Promise<unknown>;
   /** only for a folder with lifecycle files (docs/lifecycle.md) */
   protected lifecycle?: ServiceLifecycle;
   private lifecycleFresh = false;
@@ -278,7 +280,11 @@ export abstract class ServiceProcesses {
     s.pid = INLINE_PID;
     this.inlineLog = engine;
     this.publish(side);
-    void engine.start();
+    const starting = engine.start().catch(() => undefined);
+    this.inlineLogStarting = starting;
+    void starting.then(() => {
+      if (this.inlineLogStarting === starting) this.inlineLogStarting = undefined;
+    });
     void engine.done.then((code) => {
       if (this.inlineLog === engine) this.inlineLog = undefined;
       engine.removeAllListeners();
