@@ -14,6 +14,7 @@
         "native/pidwatch.cc",
         "native/posix.cc",
         "native/reaper.cc",
+        "native/replace.cc",
         "native/spawn.cc",
         "native/sys.cc"
       ],

@@ -5,6 +5,7 @@
 #include "notify.h"
 #include "pidwatch.h"
 #include "reaper.h"
+#include "replace.h"
 #include "spawn.h"
 #include "sys.h"
 
@@ -67,6 +68,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("getpwnam", Napi::Function::New(env, Getpwnam, "getpwnam"));
   exports.Set("getgrnam", Napi::Function::New(env, Getgrnam, "getgrnam"));
   exports.Set("getgrouplist", Napi::Function::New(env, Getgrouplist, "getgrouplist"));
+  exports.Set("replaceFiles", Napi::Function::New(env, ReplaceFiles, "replaceFiles"));
   exports.Set("execInPlace", Napi::Function::New(env, ExecInPlace, "execInPlace"));
   exports.Set("RLIMIT", RlimitConstants(env));
   return exports;

@@ -55,6 +55,11 @@ const MAX_MS = 0x7fffffff; // setTimeout's limit
 
 export type ParseResult = { ok: true; value: number } | { ok: false; why: string };
 
+/** Whether a folder with these names has any lifecycle file. */
+export function hasLifecycleFiles(names: ReadonlySet<string>): boolean {
+  return LIFECYCLE_FILES.some((f) => names.has(f));
+}
+
 /** A decimal count or duration from one of the files; white space around it is ignored. */
 export function parseNumber(file: string, text: string): ParseResult {
   const v = text.trim();
@@ -102,15 +107,20 @@ async function readSmall(p: string): Promise<string> {
 /**
  * Reads the lifecycle files of `dir`; null when there is none (runit's behaviour
  * throughout). A bad value is passed to `bad` with the file name and ignored.
+ * `listing`: the names in `dir`, when the caller has just read them.
  */
-export async function readLifecycleFiles(dir: string, bad: (file: string, value: string, why: string) => void): Promise<LifecycleConfig | null> {
-  let names: string[];
+export async function readLifecycleFiles(
+  dir: string,
+  bad: (file: string, value: string, why: string) => void,
+  listing?: ReadonlySet<string>,
+): Promise<LifecycleConfig | null> {
+  let names: ReadonlySet<string>;
   try {
-    names = await fsp.readdir(dir);
+    names = listing ?? new Set(await fsp.readdir(dir));
   } catch {
     return null;
   }
-  const present = LIFECYCLE_FILES.filter((f) => names.includes(f));
+  const present = LIFECYCLE_FILES.filter((f) => names.has(f));
   if (present.length === 0) return null;
   const cfg: LifecycleConfig = { notifySocket: false, stopGroup: false, maintenanceWindow: DEFAULT_MAINTENANCE_WINDOW };
   for (const file of present) {

@@ -56,13 +56,13 @@ export class ServiceLifecycle {
   }
 
   /** Whether the folder has a lifecycle file; reads them (and reports bad values once). */
-  async load(): Promise<boolean> {
+  async load(listing?: ReadonlySet<string>): Promise<boolean> {
     this.config = await readLifecycleFiles(this.base, (file, value, why) => {
       const key = `${file}\0${value}\0${why}`;
       if (this.reported.has(key)) return;
       this.reported.add(key);
       this.warn(`ignoring ./${file}: ${why}${value ? ': ' + value : ''}`);
-    });
+    }, listing);
     return this.config !== null;
   }
 

@@ -16,6 +16,7 @@ import { ownChild } from './children';
 import { runControlScript } from './control-scripts';
 import { createInlineEngine, InlineLogPlan, readInlineLog, signalEngine } from './inline-logger';
 import { ServiceLifecycle } from './lifecycle';
+import { hasLifecycleFiles } from './lifecycle-files';
 import { DOWN, FINISH, finishArgs, RUN, Slot, Step } from './machine';
 
 export interface SupervisorOptions {
@@ -69,6 +70,8 @@ export abstract class ServiceProcesses {
   protected readonly stderr: number | 'inherit';
   protected readonly inlineLogs: boolean;
   protected inlineLog?: LogEngine;
+  /** the in-process logger's start (its folders opened), while under way */
+  protected inlineLogStarting?: Promise<unknown>;
   /** only for a folder with lifecycle files (docs/lifecycle.md) */
   protected lifecycle?: ServiceLifecycle;
   private lifecycleFresh = false;
@@ -77,6 +80,11 @@ export abstract class ServiceProcesses {
   protected logPipe?: [number, number];
   // a re-exec is being prepared: nothing more is started or handled
   protected frozen = false;
+  // The names in the service folder, read once per event: a reaped ./run needs
+  // to know of ./finish, the restart of control/u and the lifecycle files. One
+  // readdir answers all three where three threadpool round trips, one after
+  // the other, stood between a crash and the restart. Forgotten after the event.
+  private names?: Promise<ReadonlySet<string> | null>;
 
   protected constructor(opts: SupervisorOptions) {
     this.name = opts.name;
@@ -101,6 +109,20 @@ export abstract class ServiceProcesses {
 
   // ------------------------------------------------------------ lifecycle files
 
+  /** The names in the service folder for the event being handled; null when unreadable. */
+  protected listing(): Promise<ReadonlySet<string> | null> {
+    this.names ??= fsp.readdir(this.base).then(
+      (names) => new Set(names),
+      () => null,
+    );
+    return this.names;
+  }
+
+  /** The event is handled: the next one reads the folder anew. */
+  protected forgetListing(): void {
+    this.names = undefined;
+  }
+
   /** Reads the lifecycle files; `first`: also drops a record a former configuration left. */
   protected async loadLifecycle(first = false): Promise<void> {
     // the files were just read at setup: the first start need not read them again
@@ -109,8 +131,11 @@ export abstract class ServiceProcesses {
       return;
     }
     this.lifecycleFresh = first && this.main.slot.pid === 0;
+    const names = await this.listing();
+    // a plain runit folder: nothing to read, no object to make
+    if (names && !this.lifecycle && !first && !hasLifecycleFiles(names)) return;
     const lc = this.lifecycle ?? new ServiceLifecycle(this.base, this.main.dir, (m) => this.warn(m), this.setsid);
-    if (await lc.load()) {
+    if (await lc.load(names ?? undefined)) {
       this.lifecycle = lc;
       return;
     }
@@ -197,6 +222,7 @@ export abstract class ServiceProcesses {
   protected async startRun(side: Side): Promise<void> {
     const s = side.slot;
     if (s.pid) await this.stop(side);
+    await this.listing();
     await this.custom(side, 'u');
     s.startRequested = false;
     await this.loadLifecycle();
@@ -254,7 +280,11 @@ export abstract class ServiceProcesses {
     s.pid = INLINE_PID;
     this.inlineLog = engine;
     this.publish(side);
-    void engine.start();
+    const starting = engine.start().catch(() => undefined);
+    this.inlineLogStarting = starting;
+    void starting.then(() => {
+      if (this.inlineLogStarting === starting) this.inlineLogStarting = undefined;
+    });
     void engine.done.then((code) => {
       if (this.inlineLog === engine) this.inlineLog = undefined;
       engine.removeAllListeners();
@@ -348,8 +378,10 @@ export abstract class ServiceProcesses {
   }
 
   /** control/<c> for the main service (a log service has none). */
-  protected custom(side: Side, letter: string): Promise<boolean> {
-    if (side.slot.isLog) return Promise.resolve(false);
+  protected async custom(side: Side, letter: string): Promise<boolean> {
+    if (side.slot.isLog) return false;
+    // no control/ folder (the usual case): no stat of control/<c>
+    if (this.names && (await this.names)?.has('control') === false) return false;
     return runControlScript(
       {
         base: this.base,
@@ -362,6 +394,12 @@ export abstract class ServiceProcesses {
       },
       letter,
     );
+  }
+
+  /** runsv's test for ./finish after ./run ended: it opens. */
+  protected async finishUsable(): Promise<boolean> {
+    if ((await this.listing())?.has('finish') === false) return false;
+    return this.canOpen(path.join(this.base, 'finish'));
   }
 
   protected async canOpen(p: string): Promise<boolean> {

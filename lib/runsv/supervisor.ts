@@ -33,6 +33,12 @@ export class Supervisor extends ServiceProcesses {
   /** resolves when the supervisor has exited (x / term() and everything down) */
   readonly exited: Promise<void>;
   private resolveExited!: () => void;
+  /**
+   * resolves once the first start is done (./run spawned, an in-process logger's
+   * folders open): the garbage of a boot is made by then, and can be collected
+   */
+  readonly firstStarted: Promise<void>;
+  private resolveFirstStarted?: () => void;
   private logClosing = false;
   private done = false;
   /** processes taken over from a previous daemon at start (main and log) */
@@ -47,6 +53,7 @@ export class Supervisor extends ServiceProcesses {
   private constructor(opts: SupervisorOptions) {
     super(opts);
     this.exited = new Promise((r) => (this.resolveExited = r));
+    this.firstStarted = new Promise((r) => (this.resolveFirstStarted = r));
   }
 
   /** Sets up supervise/ (lock, FIFOs, status) and starts supervising. Throws SetupError on a fatal error. */
@@ -226,6 +233,8 @@ export class Supervisor extends ServiceProcesses {
       } catch (err) {
         // a bug or an unexpected error in one service must not stop its supervision
         this.warn(`internal error: ${(err as Error).stack ?? String(err)}`);
+      } finally {
+        this.forgetListing();
       }
       // let other services and I/O in between long bursts of control bytes
       if (++handled % 64 === 0) await new Promise((r) => setImmediate(r));
@@ -234,6 +243,11 @@ export class Supervisor extends ServiceProcesses {
     this.queueHead = 0;
     this.draining = false;
     this.drained?.();
+    const first = this.resolveFirstStarted;
+    if (first) {
+      this.resolveFirstStarted = undefined;
+      void Promise.resolve(this.inlineLogStarting).then(first);
+    }
   }
 
   private side(which: Which): Side {
@@ -251,7 +265,7 @@ export class Supervisor extends ServiceProcesses {
     const s = side.slot;
     // a child replaced after `k` (see machine.ts) is reaped as a stranger
     if (ev.exit.pid !== s.pid) return;
-    const finishUsable = !s.isLog && s.state !== FINISH && (await this.canOpen(path.join(this.base, 'finish')));
+    const finishUsable = !s.isLog && s.state !== FINISH && (await this.finishUsable());
     const steps = onReaped(s, ev.exit.status, finishUsable, taiNow(), nowMs());
     if (side === this.main && this.lifecycle) this.afterReap(side, ev.exit.pid);
     await this.run(side, steps);
@@ -378,6 +392,7 @@ export class Supervisor extends ServiceProcesses {
 
   private finish(): void {
     this.done = true;
+    this.resolveFirstStarted?.();
     // The last status (down, want exit) must be on disk before anyone is told,
     // and before the folder's fd closes: the writes go through /proc/self/fd/N.
     this.lifecycle?.close();

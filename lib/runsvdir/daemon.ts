@@ -274,6 +274,8 @@ export class ScanDir {
       // removed while it was starting up
       if (this.stopped || m.stopping) m.supervisor.term();
       const sup = m.supervisor;
+      // what the first starts (and in-process loggers) leave behind is garbage too
+      void sup.firstStarted.then(collectWhenSettled);
       void sup.exited.then(() => {
         if (m.supervisor === sup) m.supervisor = undefined;
         if (m.stopping) this.services.delete(m.key);

@@ -4,9 +4,10 @@
 // rename over a file just written waits for the data to reach the disk, and
 // one daemon serving 1000 services must not stall on that. One write sequence
 // runs at a time per service, and only the newest state is written next.
-import { constants, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
+import { replaceFiles, Replaced, Replacement } from '../native';
 import { TaiTime } from '../tai64';
 import { STATE_DOWN, STATE_FINISH, STATE_RUN, STATUS_SIZE, StatusRecord, SUPERVISE_FILES, decodeStatus, encodeStatus } from './status';
 
@@ -26,8 +27,6 @@ export interface ServiceView {
   /** the process's start time in /proc (clock ticks since boot): written to pidstart */
   startTicks?: number;
 }
-
-const TRUNC = constants.O_WRONLY | constants.O_NONBLOCK | constants.O_TRUNC | constants.O_CREAT;
 
 /** The supervise/stat line: `run, paused, got TERM, want down` and its kin. */
 export function statLine(s: ServiceView): string {
@@ -122,58 +121,47 @@ export class StatusWriter {
   }
 
   private async write(s: ServiceView): Promise<void> {
+    const files: Replacement[] = [];
     // rewritten when the supervised pid changes, as runsv does
-    if (s.pid !== this.lastPid) {
+    const pidChanged = s.pid !== this.lastPid;
+    if (pidChanged) {
       const filePid = s.pidFile ?? s.pid;
       // before the status names the pid, so that a daemon restarted at any point
       // finds the process the status names described here. Not rewritten when no
       // process runs: a stale line names a process that is gone, or one whose
       // start time differs, and is never adopted.
       const line = pidstartLine(s, filePid);
-      if (line) await this.replace(SUPERVISE_FILES.pidstartNew, SUPERVISE_FILES.pidstart, line, false);
+      if (line) files.push(this.file(SUPERVISE_FILES.pidstartNew, SUPERVISE_FILES.pidstart, Buffer.from(line), false));
       // runsv writes pid without checking the write: a full disk leaves it empty
-      if (!(await this.replace(SUPERVISE_FILES.pidNew, SUPERVISE_FILES.pid, filePid > 0 ? `${filePid}\n` : '', false))) return;
-      this.lastPid = s.pid;
+      files.push(this.file(SUPERVISE_FILES.pidNew, SUPERVISE_FILES.pid, Buffer.from(filePid > 0 ? `${filePid}\n` : ''), false));
     }
-    if (!(await this.replace(SUPERVISE_FILES.statNew, SUPERVISE_FILES.stat, statLine(s), false))) return;
-    const record = encodeStatus({ ...s, want: s.want === 'up' ? 'u' : 'd' });
-    await this.replace(SUPERVISE_FILES.statusNew, SUPERVISE_FILES.status, record, true);
+    files.push(this.file(SUPERVISE_FILES.statNew, SUPERVISE_FILES.stat, Buffer.from(statLine(s)), false));
+    files.push(this.file(SUPERVISE_FILES.statusNew, SUPERVISE_FILES.status, encodeStatus({ ...s, want: s.want === 'up' ? 'u' : 'd' }), true));
+    // one threadpool job for the whole update: a crash-looping service publishes twice a second
+    let results = await replaceFiles(files);
+    // pidstart is ours: its failure must not cost runit's files their update
+    if (files[0].path.endsWith(`/${SUPERVISE_FILES.pidstart}`) && results[0].failed === 'open') {
+      this.report(files[0], results[0]);
+      files.shift();
+      results = await replaceFiles(files);
+    }
+    for (let i = 0; i < results.length; i++) this.report(files[i], results[i]);
+    // the pid file is done with unless its open failed (which ends the update, as in runsv)
+    const pidAt = files.findIndex((f) => f.path.endsWith(`/${SUPERVISE_FILES.pid}`));
+    if (pidAt >= 0 && results[pidAt] && results[pidAt].failed !== 'open') this.lastPid = s.pid;
   }
 
-  /** Returns false when the rest of this update must be skipped (runsv's rule). */
-  private async replace(tmpName: string, name: string, data: string | Buffer, checked: boolean): Promise<boolean> {
-    const tmp = path.join(this.dir, tmpName);
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    let fh: fsp.FileHandle;
-    try {
-      fh = await fsp.open(tmp, TRUNC, 0o644);
-    } catch (err) {
-      this.warn(`unable to open ${this.label}/${tmpName}: ${errorText(err)}`);
-      return false;
-    }
-    let written = -1;
-    let failure: unknown;
-    try {
-      written = (await fh.write(bytes)).bytesWritten;
-    } catch (err) {
-      failure = err;
-    } finally {
-      await fh.close().catch(() => undefined);
-    }
-    if (checked && failure !== undefined) {
-      this.warn(`unable to write ${this.label}/${tmpName}: ${errorText(failure)}`);
-      await fsp.unlink(tmp).catch(() => undefined);
-      return true;
-    }
-    if (checked && written !== bytes.length) {
-      this.warn(`unable to write ${this.label}/${tmpName}: partial write.`);
-      return true;
-    }
-    try {
-      await fsp.rename(tmp, path.join(this.dir, name));
-    } catch (err) {
-      this.warn(`unable to rename ${tmpName} to ${this.label}/${name}: ${errorText(err)}`);
-    }
-    return true;
+  private file(tmpName: string, name: string, data: Buffer, checked: boolean): Replacement {
+    return { tmp: path.join(this.dir, tmpName), path: path.join(this.dir, name), data, checked };
+  }
+
+  /** runsv's warning for what failed, if anything. */
+  private report(f: Replacement, r: Replaced): void {
+    if (r.failed === null) return;
+    const tmpName = path.basename(f.tmp);
+    const name = path.basename(f.path);
+    if (r.failed === 'open') this.warn(`unable to open ${this.label}/${tmpName}: ${errorText(r.error)}`);
+    else if (r.failed === 'write') this.warn(`unable to write ${this.label}/${tmpName}: ${r.error ? errorText(r.error) : 'partial write.'}`);
+    else this.warn(`unable to rename ${tmpName} to ${this.label}/${name}: ${errorText(r.error)}`);
   }
 }
