@@ -44,7 +44,8 @@ t.test('supervise/ is created with runit modes and files', async (t) => {
   t.equal(o.stat, 'run\n');
   t.equal(o.pidFile, `${o.pid}\n`);
   t.equal(o.want, 'u');
-  t.equal(readFileSync(`/proc/${o.pid}/cmdline`, 'utf8'), 'sleep\x001000\x00');
+  // up means spawned: ./run's shell may not have exec'd sleep yet
+  await waitFor(() => readFileSync(`/proc/${o.pid}/cmdline`, 'utf8') === 'sleep\x001000\x00', 'run execs sleep');
   control(dir, 'x');
   t.same(await rs.exited, { code: 0, signal: null });
   const after = observe(dir)!;
