@@ -149,7 +149,15 @@ t.test('extraFd: the child gets our fd at the number asked for, and no other', a
     const buf = Buffer.alloc(16);
     const n = readSync(r, buf);
     t.equal(buf.subarray(0, n).toString(), `fd${target}\n`, `written to fd ${target}`);
-    await waitFor(() => openFds(pid).length <= 4, 'sleep settled').catch(() => undefined);
+    // sh first, then sleep's dynamic loader briefly holds an fd of its own (3): look once sleep runs on its own
+    const settled = (): boolean => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'latin1') === 'sleep\x0060\x00' && openFds(pid).join() === [0, 1, 2, target].join();
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(settled, 'sleep settled').catch(() => undefined);
     t.same(openFds(pid), [0, 1, 2, target], `only fds 0-2 and ${target}`);
     killPid(pid);
   }
