@@ -32,6 +32,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { comm, cpuNs, rollup, supervisionPids, wakeups } = require('./tree');
 
 const root = path.resolve(__dirname, '..');
 const refBin = path.join(root, '.reference', 'usr', 'bin');
@@ -242,85 +243,6 @@ async function waitAllUp(t, timeoutMs = 120000) {
 
 // ---- /proc readers
 
-function children(pid) {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function comm(pid) {
-  try {
-    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
-}
-
-/** The supervision tree: the top process plus runsv and svlogd descendants (not the services). */
-function supervisionPids(top) {
-  const out = [top];
-  const walk = (pid) => {
-    for (const c of children(pid)) {
-      const name = comm(c);
-      if (name === 'runsv' || name === 'svlogd') {
-        out.push(c);
-        walk(c);
-      }
-    }
-  };
-  walk(top);
-  return out;
-}
-
-function tasks(pid) {
-  try {
-    return fs.readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return [];
-  }
-}
-
-/** CPU time of every thread in ns (schedstat's first field: finer than clock ticks). */
-function cpuNs(pid) {
-  let n = 0;
-  for (const t of tasks(pid)) {
-    try {
-      n += Number(fs.readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // thread gone
-    }
-  }
-  return n;
-}
-
-/** Voluntary context switches of every thread: how often the process slept and was woken. */
-function wakeups(pid) {
-  let n = 0;
-  for (const t of tasks(pid)) {
-    try {
-      const m = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8'));
-      if (m) n += Number(m[1]);
-    } catch {
-      // thread gone
-    }
-  }
-  return n;
-}
-
-function rollup(pid) {
-  const out = { pss: 0, privateDirty: 0 };
-  try {
-    for (const line of fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').split('\n')) {
-      const m = /^(Pss|Private_Dirty):\s+(\d+) kB/.exec(line);
-      if (m) out[m[1] === 'Pss' ? 'pss' : 'privateDirty'] += Number(m[2]);
-    }
-  } catch {
-    // gone
-  }
-  return out;
-}
 
 const sumOver = (pids, fn) => pids.reduce((a, p) => a + fn(p), 0);
 

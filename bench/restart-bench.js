@@ -20,6 +20,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { comm, cpuNs, rollup, supervisionPids } = require('./tree');
 
 const root = path.resolve(__dirname, '..');
 const refBin = path.join(root, '.reference', 'usr', 'bin');
@@ -37,63 +38,6 @@ const median = (xs) => {
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
 };
 
-function children(pid) {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-function comm(pid) {
-  try {
-    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
-}
-function supervisionPids(top) {
-  const out = [top];
-  const walk = (pid) => {
-    for (const c of children(pid)) {
-      const name = comm(c);
-      if (name === 'runsv' || name === 'svlogd') {
-        out.push(c);
-        walk(c);
-      }
-    }
-  };
-  walk(top);
-  return out;
-}
-function cpuNs(pid) {
-  let n = 0;
-  let tasks = [];
-  try {
-    tasks = fs.readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return 0;
-  }
-  for (const t of tasks) {
-    try {
-      n += Number(fs.readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // thread gone
-    }
-  }
-  return n;
-}
-function rollup(pid) {
-  const out = { pss: 0, privateDirty: 0 };
-  try {
-    for (const line of fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').split('\n')) {
-      const m = /^(Pss|Private_Dirty):\s+(\d+) kB/.exec(line);
-      if (m) out[m[1] === 'Pss' ? 'pss' : 'privateDirty'] += Number(m[2]);
-    }
-  } catch {
-    // gone
-  }
-  return out;
-}
 const sum = (xs, fn) => xs.map(fn).reduce((a, b) => a + b, 0);
 
 /** A FIFO the payloads write their name to; `on(name, t)` per line. */

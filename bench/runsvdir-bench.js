@@ -14,6 +14,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { comm, supervisionPids } = require('./tree');
 
 const root = path.resolve(__dirname, '..');
 const refBin = path.join(root, '.reference', 'usr', 'bin');
@@ -68,38 +69,6 @@ async function waitAllUp(dir, n, withLog, timeoutMs = 300000) {
     if (Date.now() > end) throw new Error(`not all up: ${pending.length} left`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-function children(pid) {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function comm(pid) {
-  try {
-    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
-}
-
-/** The supervision tree: the top process plus runsv and svlogd descendants (not the services). */
-function supervisionPids(top) {
-  const out = [top];
-  const walk = (pid) => {
-    for (const c of children(pid)) {
-      const name = comm(c);
-      if (name === 'runsv' || name === 'svlogd') {
-        out.push(c);
-        walk(c);
-      }
-    }
-  };
-  walk(top);
-  return out;
 }
 
 function rollup(pid) {
