@@ -68,6 +68,8 @@ class ExitNow {
 }
 
 const CONTROL_PATH = path.join(SUPERVISE_FILES.dir, SUPERVISE_FILES.control);
+/** the files in a service folder that make the daemon wait for readiness (docs/lifecycle.md) */
+const READINESS_FILES = ['notification-fd', 'notify-socket'];
 const WRITE_NB = constants.O_WRONLY | constants.O_NONBLOCK;
 
 export class SvEngine {
@@ -223,7 +225,10 @@ export class SvEngine {
   /** A service with a readiness file is up for -w once its current run said it is ready. */
   private readyOk(pid: number): boolean {
     const rec = readLifecycleRecord(SUPERVISE_FILES.dir);
-    return !rec || rec.method === null || (rec.pid === pid && rec.ready);
+    // no record yet: a first run whose record is still on its way to disk (the
+    // status may land first) is not ready if the folder asks for readiness
+    if (!rec) return !READINESS_FILES.some((f) => statSync(f, { throwIfNoEntry: false }) !== undefined);
+    return rec.method === null || (rec.pid === pid && rec.ready);
   }
 
   private act(): number {
