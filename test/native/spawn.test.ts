@@ -149,16 +149,20 @@ t.test('extraFd: the child gets our fd at the number asked for, and no other', a
     const buf = Buffer.alloc(16);
     const n = readSync(r, buf);
     t.equal(buf.subarray(0, n).toString(), `fd${target}\n`, `written to fd ${target}`);
-    // sh first, then sleep's dynamic loader briefly holds an fd of its own (3): look once sleep runs on its own
+    // sh first, then sleep's dynamic loader briefly holds an fd or two of its own:
+    // judge the fds once sleep sleeps (state S), by what was seen then
+    let seen: number[] = [];
     const settled = (): boolean => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'latin1') === 'sleep\x0060\x00' && openFds(pid).join() === [0, 1, 2, target].join();
+        if (readFileSync(`/proc/${pid}/cmdline`, 'latin1') !== 'sleep\x0060\x00' || procStat(pid).state !== 'S') return false;
+        seen = openFds(pid);
+        return seen.join() === [0, 1, 2, target].join();
       } catch {
         return false;
       }
     };
     await waitFor(settled, 'sleep settled').catch(() => undefined);
-    t.same(openFds(pid), [0, 1, 2, target], `only fds 0-2 and ${target}`);
+    t.same(seen, [0, 1, 2, target], `only fds 0-2 and ${target}`);
     killPid(pid);
   }
   t.throws(() => spawn({ file: SLEEP, argv: ['sleep', '1'], extraFd: [2, w] }), /extraFd target/, 'a target below 3 is refused');
