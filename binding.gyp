@@ -10,6 +10,7 @@
         "native/addon.cc",
         "native/errors.cc",
         "native/exec.cc",
+        "native/heap.cc",
         "native/notify.cc",
         "native/pidwatch.cc",
         "native/posix.cc",

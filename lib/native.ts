@@ -62,6 +62,7 @@ interface Addon {
   pipe(nonblockRead: boolean, nonblockWrite: boolean): [number, number];
   dup(fd: number): number;
   setNonblock(fd: number, on: boolean): void;
+  lowMemoryNotification(): boolean;
   setCloexec(fd: number, on: boolean): void;
   getpwnam(name: string): Passwd | null;
   getgrnam(name: string): Group | null;
@@ -498,6 +499,14 @@ export function pipe(opts: { nonblockRead?: boolean; nonblockWrite?: boolean } =
 /** A second close-on-exec fd for the same open file (F_DUPFD_CLOEXEC). */
 export function dup(fd: number): number {
   return addon.dup(checkFd(fd));
+}
+
+/**
+ * V8's full memory-reducing collection now (young generation shrunk, free pages
+ * returned); false where this Node's V8 does not offer it (nothing was done).
+ */
+export function lowMemoryNotification(): boolean {
+  return addon.lowMemoryNotification();
 }
 
 export function setNonblock(fd: number, on: boolean): void {

@@ -2,6 +2,7 @@
 #include <napi.h>
 #include <sys/resource.h>
 
+#include "heap.h"
 #include "notify.h"
 #include "pidwatch.h"
 #include "reaper.h"
@@ -63,6 +64,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen, "pidfdOpen"));
   exports.Set("pipe", Napi::Function::New(env, Pipe, "pipe"));
   exports.Set("dup", Napi::Function::New(env, Dup, "dup"));
+  exports.Set("lowMemoryNotification", Napi::Function::New(env, LowMemoryNotification, "lowMemoryNotification"));
   exports.Set("setNonblock", Napi::Function::New(env, SetNonblock, "setNonblock"));
   exports.Set("setCloexec", Napi::Function::New(env, SetCloexec, "setCloexec"));
   exports.Set("getpwnam", Napi::Function::New(env, Getpwnam, "getpwnam"));
