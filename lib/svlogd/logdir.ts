@@ -495,9 +495,6 @@ export class LogDir {
     const fd = this.curFd;
     const st = await this.io.fstat(fd).catch(() => null);
     await this.retry('unable to fsync current logfile', () => this.io.fsync(fd));
-    await this.retry('unable to set mode of current', () => this.io.fchmod(fd, 0o744));
-    await this.io.close(fd);
-    this.curFd = -1;
     this.info(`rename: ${this.name}/current ${name} ${st ? st.size : 0}`);
     // runit retries forever here; when `current` was removed behind our back that
     // never succeeds, so go on with a new file instead of stalling the log.
@@ -507,6 +504,12 @@ export class LogDir {
         else throw err;
       }),
     );
+    // Marked complete only once renamed (runit marks it first): a logger killed
+    // between the two would leave a complete-looking `current`, and the next one
+    // would append the tail of the line that kill cut to the middle of a file.
+    await this.retry('unable to set mode of current', () => this.io.fchmod(fd, 0o744));
+    await this.io.close(fd);
+    this.curFd = -1;
     this.curFd = await this.retry('unable to create new current', () => this.create('current', O_APPEND_NEW, 0o600));
     await this.retry('unable to set mode of current', () => this.io.fchmod(this.curFd, 0o644));
     await this.prune();

@@ -15,6 +15,16 @@ export async function waitFor<T>(cond: () => T | Promise<T>, what: string, timeo
   }
 }
 
+/** A file's text, or '' while it does not exist yet (a log file its logger has not made). */
+export function readIfThere(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw err;
+  }
+}
+
 /** The `Name:\tvalue` lines of /proc/PID/status as a map. */
 export function procStatus(pid: number): Record<string, string> {
   const out: Record<string, string> = {};

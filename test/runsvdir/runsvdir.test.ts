@@ -4,7 +4,7 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { alive, procStat, tempDir, waitFor } from '../helpers/proc';
+import { alive, procStat, readIfThere, tempDir, waitFor } from '../helpers/proc';
 import { ourBin, referenceBin, referenceSkip } from '../helpers/reference';
 import { makeService, observe, waitStatus } from '../runsv/runsv-helpers';
 import { startRunsvdir } from './runsvdir-helpers';
@@ -130,7 +130,7 @@ t.test('SIGTERM stops every service (log drained) and exits 0; SIGHUP exits 111'
   const d = startRunsvdir(t, sv);
   const a = await waitStatus(path.join(sv, 'a'), (o) => o.state === 1, 'a up');
   const b = await waitStatus(path.join(sv, 'b'), (o) => o.state === 1, 'b up');
-  await waitFor(() => readFileSync(path.join(sv, 'a', 'log', 'out'), 'utf8') === 'bye-a\n', 'logged');
+  await waitFor(() => readIfThere(path.join(sv, 'a', 'log', 'out')) === 'bye-a\n', 'logged');
   process.kill(d.pid, 'SIGTERM');
   t.same(await d.exited, { code: 0, signal: null });
   t.notOk(alive(a.pid));
