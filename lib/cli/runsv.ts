@@ -3,6 +3,7 @@
 // is nothing for commander to parse: the argument count is the whole syntax.
 import { writeSync } from 'node:fs';
 import { SetupError, Supervisor } from '../runsv/supervisor';
+import { collectWhenSettled } from '../runsvdir/settle-gc';
 import { answerOwnFlag, ownFlag } from './own-flags';
 
 const HELP = `usage: runsv dir
@@ -59,6 +60,8 @@ async function main(): Promise<number> {
     throw err;
   }
   if (termPending) supervisor.term();
+  // the launcher runs it without V8's memory reducer, as runsvdir
+  void supervisor.firstStarted.then(collectWhenSettled);
   await supervisor.exited;
   return 0;
 }

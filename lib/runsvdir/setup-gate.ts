@@ -4,10 +4,15 @@
 // A few at a time keep the threadpool as busy and let each service run as soon
 // as its own folder is ready: the first payload starts early, the last no later.
 // The very first setup runs alone: a boot's first service is up before the
-// others' chains compete with it, and they start once it is.
+// others' chains compete with it. The rest start once it is, or after a short
+// grace if it is slow: a setup may wait for a lock that another supervisor
+// holds, and one service's trouble must not hold back the others.
+const FIRST_ALONE_MS = 100;
+
 export class SetupGate {
   private running = 0;
   private width = 1;
+  private graceTimer: NodeJS.Timeout | undefined;
   private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly fullWidth: number) {}
@@ -16,15 +21,24 @@ export class SetupGate {
     // a waiter is handed its slot already counted
     if (this.running >= this.width) await new Promise<void>((r) => this.waiting.push(r));
     else this.running++;
+    if (this.width < this.fullWidth && !this.graceTimer) {
+      this.graceTimer = setTimeout(() => this.open(), FIRST_ALONE_MS);
+      this.graceTimer.unref();
+    }
     try {
       return await job();
     } finally {
       this.running--;
-      this.width = this.fullWidth;
-      while (this.running < this.width && this.waiting.length > 0) {
-        this.running++;
-        (this.waiting.shift() as () => void)();
-      }
+      this.open();
+    }
+  }
+
+  private open(): void {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.width = this.fullWidth;
+    while (this.running < this.width && this.waiting.length > 0) {
+      this.running++;
+      (this.waiting.shift() as () => void)();
     }
   }
 }

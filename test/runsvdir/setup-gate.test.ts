@@ -48,3 +48,19 @@ t.test('a failing job frees its slot and reaches its caller', async (t) => {
   await t.rejects(a, { message: 'boom' });
   t.equal(await b, 'next', 'the next job still runs');
 });
+
+t.test('a first setup that does not end holds the others back only briefly', async (t) => {
+  const gate = new SetupGate(2);
+  let firstDone = false;
+  let release: () => void = () => undefined;
+  const first = gate.run(() => new Promise<void>((r) => (release = r))).then(() => (firstDone = true));
+  const others = Promise.all([gate.run(async () => 'b'), gate.run(async () => 'c')]);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<null>((r) => (timer = setTimeout(() => r(null), 10000)));
+  const got = await Promise.race([others, deadline]);
+  clearTimeout(timer);
+  t.same(got, ['b', 'c'], 'the others ran');
+  t.equal(firstDone, false, 'while the first was still in setup');
+  release();
+  await first;
+});
