@@ -14,6 +14,7 @@
         "native/notify.cc",
         "native/pidwatch.cc",
         "native/posix.cc",
+        "native/readwatch.cc",
         "native/reaper.cc",
         "native/replace.cc",
         "native/spawn.cc",

@@ -56,7 +56,10 @@ interface Addon {
   setChildSubreaper(on: boolean): void;
   pidfdOpen(pid: number): number;
   watchPidfd(fd: number, cb: () => void): void;
-  notifySocketOpen(name: string, onMessage: (text: string) => void): number;
+  notifySocketOpen(name: string, onMessage: (text: string | null) => void): number;
+  watchRead(fd: number, cb: (data: string | number | null, end?: string) => void, keepAlive: boolean, into?: Buffer): void;
+  pauseRead(fd: number, paused: boolean): boolean;
+  unwatchRead(fd: number): boolean;
   notifySocketClose(fd: number): void;
   procStat(pid: number): [number, number, boolean] | null;
   pipe(nonblockRead: boolean, nonblockWrite: boolean): [number, number];
@@ -435,11 +438,45 @@ export function watchPidfd(pidfd: number, cb: () => void): void {
  */
 export function notifySocketOpen(name: string, onMessage: (text: string) => void): number {
   if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) throw new TypeError('notifySocketOpen: name must be a non-empty string');
-  return addon.notifySocketOpen(name, onMessage);
+  return addon.notifySocketOpen(name, (text) => {
+    if (text !== null) onMessage(text);
+  });
 }
 
 export function notifySocketClose(fd: number): void {
   addon.notifySocketClose(checkFd(fd));
+}
+
+/**
+ * Calls `onData` with the bytes (one char each, latin1) of every read of `fd`, a
+ * FIFO or pipe (made non-blocking), as they arrive; once the fd cannot be read
+ * any more (every writer gone, or an error) `onEnd` gets the errno name or 'EOF'
+ * and the watch stops. The fd is the watch's from now on: unwatchRead closes it.
+ * With `keepAlive` false the watch alone does not keep the process running.
+ */
+export function watchRead(fd: number, onData: (text: string) => void, onEnd: (why: string) => void, keepAlive = true): void {
+  if (typeof onData !== 'function' || typeof onEnd !== 'function') throw new TypeError('watchRead: callbacks must be functions');
+  addon.watchRead(checkFd(fd), (data, end) => (typeof data === 'string' ? onData(data) : onEnd(end ?? 'EOF')), keepAlive);
+}
+
+/**
+ * watchRead into `buf`: each read fills at most all of it, and `onData(n)` must
+ * take the bytes before it returns (the next read reuses the buffer).
+ */
+export function watchReadInto(fd: number, buf: Buffer, onData: (n: number) => void, onEnd: (why: string) => void, keepAlive = true): void {
+  if (!Buffer.isBuffer(buf) || buf.length === 0) throw new TypeError('watchReadInto: buf must be a non-empty Buffer');
+  if (typeof onData !== 'function' || typeof onEnd !== 'function') throw new TypeError('watchReadInto: callbacks must be functions');
+  addon.watchRead(checkFd(fd), (data, end) => (typeof data === 'number' ? onData(data) : onEnd(end ?? 'EOF')), keepAlive, buf);
+}
+
+/** Stops reading `fd` (what is not read stays in the pipe) or starts again. */
+export function pauseRead(fd: number, paused: boolean): void {
+  addon.pauseRead(checkFd(fd), paused);
+}
+
+/** Stops the watch of `fd` and closes it; false (and nothing closed) when no watch had it. */
+export function unwatchRead(fd: number): boolean {
+  return addon.unwatchRead(checkFd(fd));
 }
 
 /** One file for replaceFiles(): `data` goes to `tmp`, which is then renamed over `path`. */

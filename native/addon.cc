@@ -5,6 +5,7 @@
 #include "heap.h"
 #include "notify.h"
 #include "pidwatch.h"
+#include "readwatch.h"
 #include "reaper.h"
 #include "replace.h"
 #include "spawn.h"
@@ -60,6 +61,9 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("watchPidfd", Napi::Function::New(env, WatchPidfd, "watchPidfd"));
   exports.Set("notifySocketOpen", Napi::Function::New(env, NotifySocketOpen, "notifySocketOpen"));
   exports.Set("notifySocketClose", Napi::Function::New(env, NotifySocketClose, "notifySocketClose"));
+  exports.Set("watchRead", Napi::Function::New(env, WatchRead, "watchRead"));
+  exports.Set("unwatchRead", Napi::Function::New(env, UnwatchRead, "unwatchRead"));
+  exports.Set("pauseRead", Napi::Function::New(env, PauseRead, "pauseRead"));
   exports.Set("procStat", Napi::Function::New(env, ProcStat, "procStat"));
   exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen, "pidfdOpen"));
   exports.Set("pipe", Napi::Function::New(env, Pipe, "pipe"));

@@ -11,9 +11,8 @@ for (const k of ['RUNITD_HANDOVER', 'RUNITD_HANDOVER_EXITS', 'RUNITD_PROBE', 'RU
 const ownPoolSize = process.env.UV_THREADPOOL_SIZE === undefined;
 if (ownPoolSize) process.env.UV_THREADPOOL_SIZE = '16';
 import { closeSync, constants, openSync, promises as fsp, writeFileSync, writeSync } from 'node:fs';
-import { Socket } from 'node:net';
 import * as path from 'node:path';
-import { getrlimit, pipe, setChildOomScoreAdj, setrlimit } from '../native';
+import { getrlimit, pipe, setChildOomScoreAdj, setrlimit, watchRead } from '../native';
 import { keep, take } from '../supervise/handover';
 import { ScanDir } from '../runsvdir/daemon';
 import { finishTakeover, PROBE_ENV, reexec, reexecSettled, startTakeover } from '../runsvdir/reexec';
@@ -100,11 +99,22 @@ async function main(): Promise<void> {
       // The services' stderr goes through us: into the title, and on to our stderr.
       const [r, w] = titlePipe();
       stderrPipe = w;
-      const sock = new Socket({ fd: r, readable: true, writable: false });
-      sock.on('data', (chunk: Buffer) => {
-        writeErr(chunk.toString('latin1'));
-        title?.feed(chunk);
-      });
+      watchRead(
+        r,
+        (text) => {
+          // the services' bytes as they are, not re-encoded
+          const bytes = Buffer.from(text, 'latin1');
+          try {
+            writeSync(2, bytes);
+          } catch {
+            // stderr gone: the title still shows it
+          }
+          title?.feed(bytes);
+        },
+        // never: the pipe's write end is held open
+        () => undefined,
+        false,
+      );
       title.feed('.');
       setInterval(() => title?.feed('.'), 900_000).unref();
     }

@@ -5,10 +5,9 @@
 // maintenance), so a plain runit service carries none of this. Timers exist
 // only while a timeout is pending; readiness arrives as an event.
 import { close, constants, open, promises as fsp } from 'node:fs';
-import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { kill, killpg, mkfifo, notifySocketClose, notifySocketOpen, setNonblock } from '../native';
+import { kill, killpg, mkfifo, notifySocketClose, notifySocketOpen, setNonblock, unwatchRead, watchRead } from '../native';
 import { LifecycleRecord, LifecycleWriter, loadLifecycleRecord } from '../supervise/lifecycle-record';
 import { LifecycleConfig, readLifecycleFiles } from './lifecycle-files';
 import { afterRun, Decision, newHistory, RestartHistory } from './restart-policy';
@@ -19,7 +18,7 @@ const SIGKILL = 9;
 const SIGCONT = 18;
 
 let notifySeq = 0;
-// plain fds (no FileHandle that would close them when collected): a Socket or closeQuietly owns them
+// plain fds (no FileHandle that would close them when collected): a read watch or closeQuietly owns them
 const openFd = promisify(open);
 
 /** What ./run needs from the lifecycle when it starts. */
@@ -40,7 +39,8 @@ export class ServiceLifecycle {
   private killTimer?: NodeJS.Timeout;
   private finishTimer?: NodeJS.Timeout;
   // readiness channels of the current run
-  private fifo?: Socket;
+  /** the notification FIFO's read end, watched */
+  private fifo?: number;
   private fifoWrite?: number;
   private notifyFd?: number;
   /** the current run leads its own process group */
@@ -309,12 +309,17 @@ export class ServiceLifecycle {
   }
 
   private listenFifo(fd: number): void {
-    const sock = new Socket({ fd, readable: true, writable: false });
-    this.fifo = sock;
-    sock.on('data', (chunk: Buffer) => {
-      if (chunk.includes(0x0a)) this.markReady();
-    });
-    sock.on('error', () => sock.destroy());
+    this.fifo = fd;
+    watchRead(
+      fd,
+      (text) => {
+        if (text.includes('\n')) this.markReady();
+      },
+      () => {
+        unwatchRead(fd);
+        if (this.fifo === fd) this.fifo = undefined;
+      },
+    );
   }
 
   private async openNotifySocket(): Promise<string | undefined> {
@@ -337,8 +342,8 @@ export class ServiceLifecycle {
   }
 
   private closeReadiness(): void {
-    if (this.fifo) {
-      this.fifo.destroy();
+    if (this.fifo !== undefined) {
+      unwatchRead(this.fifo);
       this.fifo = undefined;
     }
     if (this.fifoWrite !== undefined) {

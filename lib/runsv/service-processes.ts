@@ -3,7 +3,6 @@
 // the part of a runsv that acts. lib/runsv/supervisor.ts adds what decides when
 // (the event queue, setup and adoption, re-exec) on top of it.
 import { constants, promises as fsp } from 'node:fs';
-import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
 import { Exit, kill, procStat, setNonblock, signalNumber, spawn, SpawnPlan } from '../native';
@@ -50,7 +49,8 @@ export interface Side {
   slot: Slot;
   dir: string;
   writer: StatusWriter;
-  control?: { read: number; write: number; socket: Socket };
+  /** the FIFO's ends; the read end is watched (native watchRead), which closes it */
+  control?: { read: number; write: number };
   ok?: number;
   lock?: number;
   timer?: NodeJS.Timeout;

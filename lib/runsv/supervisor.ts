@@ -4,10 +4,9 @@
 // per service and are handled in order; a slow control/X script delays only its
 // own service. The transitions themselves live in ./machine.ts.
 import { constants, promises as fsp, writeSync } from 'node:fs';
-import { Socket } from 'node:net';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
-import { Exit } from '../native';
+import { Exit, unwatchRead, watchRead } from '../native';
 import { closeKept, forgetKept } from '../supervise/handover';
 import { markCleanEnd, StatusWriter } from '../supervise/publish';
 import { ensureSuperviseDir, openControl, openLock, openLogPipe, openOk, SetupError } from '../supervise/setup';
@@ -190,23 +189,20 @@ export class Supervisor extends ServiceProcesses {
 
   private async openControl(side: Side, label: string): Promise<void> {
     const fifo = await openControl(side.dir, label);
-    const socket = new Socket({ fd: fifo.read, readable: true, writable: false });
     const which: Which = side === this.main ? 'main' : 'log';
-    socket.on('data', (chunk: Buffer) => {
+    const onData = (bytes: string): void => {
       // frozen for a re-exec: kept, and written back into the FIFO for the next image
       if (this.frozen) {
-        side.held = (side.held ?? '') + chunk.toString('latin1');
+        side.held = (side.held ?? '') + bytes;
         return;
       }
-      for (let i = 0; i < chunk.length; i++) {
-        const byte = String.fromCharCode(chunk[i]);
-        if (isCommand(byte, which === 'log')) this.enqueue({ kind: 'control', which, byte });
-      }
-    });
-    socket.on('error', (err) => this.warn(`unable to read ${label}/control: ${errorText(err)}`));
-    // the socket owns the fd from now on; it is handed over at a re-exec all the same
-
-    side.control = { ...fifo, socket };
+      for (const byte of bytes) if (isCommand(byte, which === 'log')) this.enqueue({ kind: 'control', which, byte });
+    };
+    // never 'EOF': the daemon holds a write end
+    const onEnd = (why: string): void => this.warn(`unable to read ${label}/control: ${errorText({ code: why })}`);
+    // the watch owns the read end from now on; it is handed over at a re-exec all the same
+    watchRead(fifo.read, onData, onEnd);
+    side.control = fifo;
   }
 
   // ------------------------------------------------------------ the event queue
@@ -410,7 +406,7 @@ export class Supervisor extends ServiceProcesses {
       if (side.timer) clearTimeout(side.timer);
       if (side.control) {
         forgetKept(side.control.read);
-        side.control.socket.destroy();
+        unwatchRead(side.control.read);
         closeKept(side.control.write);
         side.control = undefined;
       }

@@ -3,8 +3,8 @@
 // nothing more is read from the fd: unread data stays in the pipe, which is how
 // back-pressure reaches the writer and how a stopping engine loses nothing.
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import type { Readable } from 'node:stream';
+import { pauseRead, unwatchRead, watchReadInto } from '../native';
 
 export interface InputSource {
   start(onData: (buf: Buffer, n: number) => void, onEnd: (err?: Error) => void): void;
@@ -26,7 +26,7 @@ function readSize(max: number): number {
 
 /** A pipe or socket fd, read through libuv's poller (never a threadpool thread). */
 class PollInput implements InputSource {
-  private sock: net.Socket | null = null;
+  private watching = false;
   private paused = false;
   private ended = false;
   private readonly buf: Buffer;
@@ -35,48 +35,33 @@ class PollInput implements InputSource {
   }
 
   start(onData: (buf: Buffer, n: number) => void, onEnd: (err?: Error) => void): void {
-    const finish = (err?: Error): void => {
+    const finish = (why: string): void => {
       if (this.ended) return;
       this.ended = true;
-      onEnd(err);
+      onEnd(why === 'EOF' ? undefined : Object.assign(new Error(`${why}: read failed`), { code: why, syscall: 'read' }));
     };
-    // `onread` (reading into our own buffer) is accepted by the constructor though
-    // @types/node only declares it for connect().
-    const opts = {
-      fd: this.fd,
-      readable: true,
-      writable: false,
-      allowHalfOpen: true,
-      onread: {
-        buffer: this.buf,
-        callback: (n: number, buf: Uint8Array): boolean => {
-          onData(buf as Buffer, n);
-          // false stops libuv reading at once, so no byte is read that we would
-          // not process.
-          return !this.paused;
-        },
-      },
-    };
-    const sock = new net.Socket(opts as net.SocketConstructorOpts);
-    this.sock = sock;
-    sock.on('end', () => finish());
-    sock.on('error', (err) => finish(err));
-    if (this.paused) sock.pause();
+    // one read at a time into the shared buffer, consumed before the next read:
+    // a pause takes effect at once, so no byte is read that we would not process
+    watchReadInto(this.fd, this.buf, (n) => onData(this.buf, n), finish);
+    this.watching = true;
+    if (this.paused) pauseRead(this.fd, true);
   }
 
   pause(): void {
     this.paused = true;
-    this.sock?.pause();
+    if (this.watching) pauseRead(this.fd, true);
   }
 
   resume(): void {
     this.paused = false;
-    if (this.sock && !this.ended) this.sock.resume();
+    if (this.watching && !this.ended) pauseRead(this.fd, false);
   }
 
   close(): void {
     this.ended = true;
-    this.sock?.destroy();
+    if (this.watching) unwatchRead(this.fd);
+    else fs.close(this.fd, () => {});
+    this.watching = false;
   }
 }
 
