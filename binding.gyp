@@ -11,6 +11,7 @@
         "native/errors.cc",
         "native/exec.cc",
         "native/heap.cc",
+        "native/listdir.cc",
         "native/notify.cc",
         "native/pidwatch.cc",
         "native/posix.cc",

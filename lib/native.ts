@@ -72,6 +72,7 @@ interface Addon {
   getgrouplist(user: string, gid: number): number[];
   execInPlace(file: string, argv: string[], env: string[], path: string | null): never;
   replaceFiles(files: [string, string, Buffer, boolean][], cb: (results: [number, number, number][]) => void): void;
+  listFolder(dir: string, cb: (openErrno: number, readErrno: number, flat: (string | boolean | number)[]) => void): void;
   RLIMIT: Rlimits;
 }
 
@@ -477,6 +478,37 @@ export function pauseRead(fd: number, paused: boolean): void {
 /** Stops the watch of `fd` and closes it; false (and nothing closed) when no watch had it. */
 export function unwatchRead(fd: number): boolean {
   return addon.unwatchRead(checkFd(fd));
+}
+
+/** One entry of listFolder(): `key` is `dev:ino` of what the name leads to. */
+export type Listed = { name: string; key: string; isDir: boolean; error: null } | { name: string; key: null; isDir: false; error: SysError | null };
+
+/**
+ * The entries of `dir` (readdir order), each looked at with stat (following
+ * symlinks), in one threadpool job. Names starting with '.' come with no look
+ * (key null, error null). `error` is set when the folder could not be opened
+ * (`failed: 'open'`) or read to the end (`failed: 'read'`, entries so far kept).
+ * Never rejects.
+ */
+export function listFolder(dir: string): Promise<{ entries: Listed[]; failed: null | 'open' | 'read'; error: SysError | null }> {
+  checkPath(dir);
+  return new Promise((resolve) => {
+    addon.listFolder(dir, (openErrno, readErrno, flat) => {
+      if (openErrno !== 0) {
+        resolve({ entries: [], failed: 'open', error: sysError(openErrno, 'opendir', dir) });
+        return;
+      }
+      const entries: Listed[] = [];
+      for (let i = 0; i + 3 < flat.length; i += 4) {
+        const name = flat[i] as string;
+        const key = flat[i + 1] as string;
+        const errno = flat[i + 3] as number;
+        if (key !== '') entries.push({ name, key, isDir: flat[i + 2] as boolean, error: null });
+        else entries.push({ name, key: null, isDir: false, error: errno !== 0 ? sysError(errno, 'stat', `${dir}/${name}`) : null });
+      }
+      resolve({ entries, failed: readErrno !== 0 ? 'read' : null, error: readErrno !== 0 ? sysError(readErrno, 'readdir', dir) : null });
+    });
+  });
 }
 
 /** One file for replaceFiles(): `data` goes to `tmp`, which is then renamed over `path`. */

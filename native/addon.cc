@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include "heap.h"
+#include "listdir.h"
 #include "notify.h"
 #include "pidwatch.h"
 #include "readwatch.h"
@@ -74,6 +75,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("getpwnam", Napi::Function::New(env, Getpwnam, "getpwnam"));
   exports.Set("getgrnam", Napi::Function::New(env, Getgrnam, "getgrnam"));
   exports.Set("getgrouplist", Napi::Function::New(env, Getgrouplist, "getgrouplist"));
+  exports.Set("listFolder", Napi::Function::New(env, ListFolder, "listFolder"));
   exports.Set("replaceFiles", Napi::Function::New(env, ReplaceFiles, "replaceFiles"));
   exports.Set("execInPlace", Napi::Function::New(env, ExecInPlace, "execInPlace"));
   exports.Set("RLIMIT", RlimitConstants(env));

@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   // before the services' environment is taken: it removes the hand-over variables
   const takingOver = startTakeover();
   if (!takingOver) {
-    const problem = await scanFolderProblem(dir);
+    const problem = scanFolderProblem(dir);
     if (problem !== null) {
       report(`runsvdir ${dir}: fatal: ${problem}`);
       process.exit(111);

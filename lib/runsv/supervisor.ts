@@ -3,7 +3,7 @@
 // Events (control bytes, reaped children, throttle timers) go through one queue
 // per service and are handled in order; a slow control/X script delays only its
 // own service. The transitions themselves live in ./machine.ts.
-import { constants, promises as fsp, writeSync } from 'node:fs';
+import { close, constants, open, promises as fsp, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
 import { Exit, unwatchRead, watchRead } from '../native';
@@ -26,9 +26,25 @@ function within(ms: number, p: Promise<unknown>): Promise<void> {
   return Promise.race([p.then(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
 }
 
+// Whether /proc/self/fd/N reaches an open folder: asked once a process (procfs
+// mounted once stays), where a no is asked again (it may be mounted later).
+let procFd: Promise<boolean> | undefined;
+function procFdUsable(viaFd: string): Promise<boolean> {
+  const known = procFd;
+  if (known) return known;
+  const p = fsp.access(viaFd).then(
+    () => true,
+    () => false,
+  );
+  procFd = p;
+  void p.then((ok) => {
+    if (!ok && procFd === p) procFd = undefined;
+  });
+  return p;
+}
+
 export class Supervisor extends ServiceProcesses {
   private dirFd?: number;
-  private dirHandle?: fsp.FileHandle;
   /** resolves when the supervisor has exited (x / term() and everything down) */
   readonly exited: Promise<void>;
   private resolveExited!: () => void;
@@ -83,15 +99,13 @@ export class Supervisor extends ServiceProcesses {
 
   private async setup(): Promise<void> {
     try {
-      const fh = await fsp.open(this.dir, constants.O_RDONLY | constants.O_DIRECTORY);
-      // a plain fd, closed by closeAll(); the FileHandle must not close it on GC
-      this.dirFd = fh.fd;
-      this.dirHandle = fh;
+      // a plain fd (no FileHandle, whose machinery is a first-use cost and an object per service), closed by closeAll()
+      this.dirFd = await new Promise<number>((resolve, reject) => open(this.dir, constants.O_RDONLY | constants.O_DIRECTORY, (err, fd) => (err ? reject(err) : resolve(fd))));
     } catch (err) {
       throw new SetupError(`unable to change to directory: ${errorText(err)}`);
     }
     const viaFd = `/proc/self/fd/${this.dirFd}`;
-    if (await fsp.access(viaFd).then(() => true, () => false)) this.base = viaFd;
+    if (await procFdUsable(viaFd)) this.base = viaFd;
     const dir = this.base;
     const now = taiNow();
     const t = nowMs();
@@ -99,17 +113,25 @@ export class Supervisor extends ServiceProcesses {
       () => true,
       () => false,
     );
-    const mainSlot = newSlot(false, (await exists(path.join(dir, 'down'))) ? 'down' : 'up', now, t);
+    // independent looks, made at once (each is a threadpool round trip), taken in runsv's order
+    const logDir = path.join(dir, 'log');
+    const downP = exists(path.join(dir, 'down'));
+    const logP = fsp.stat(logDir).then(
+      (st) => st,
+      (err: NodeJS.ErrnoException) => err,
+    );
+    const logDownP = exists(path.join(logDir, 'down'));
+    const supP = ensureSuperviseDir(dir, './supervise');
+    supP.catch(() => undefined);
+    const mainSlot = newSlot(false, (await downP) ? 'down' : 'up', now, t);
 
     let logSlot: Slot | undefined;
-    const logDir = path.join(dir, 'log');
-    try {
-      if ((await fsp.stat(logDir)).isDirectory()) logSlot = newSlot(true, (await exists(path.join(logDir, 'down'))) ? 'down' : 'up', now, t);
+    const logSt = await logP;
+    if (!(logSt instanceof Error)) {
+      if (logSt.isDirectory()) logSlot = newSlot(true, (await logDownP) ? 'down' : 'up', now, t);
       else this.warn('./log: not a directory.');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(`unable to stat() ./log: : ${errorText(err)}`);
-    }
-    const sup = await ensureSuperviseDir(dir, './supervise');
+    } else if (logSt.code !== 'ENOENT') this.warn(`unable to stat() ./log: : ${errorText(logSt)}`);
+    const sup = await supP;
     if (logSlot) {
       const fifo = await openLogPipe(sup, 'supervise');
       this.logPipe = [fifo.read, fifo.write];
@@ -417,8 +439,7 @@ export class Supervisor extends ServiceProcesses {
       }
     }
     this.closeLogPipe();
-    if (this.dirHandle) void this.dirHandle.close();
-    this.dirHandle = undefined;
+    if (this.dirFd !== undefined) close(this.dirFd, () => undefined);
     this.dirFd = undefined;
   }
 }

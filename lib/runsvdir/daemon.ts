@@ -185,11 +185,23 @@ export class ScanDir {
     }
     const ino = `${st.dev}:${st.ino}`;
     const stamp = `${ino}:${st.mtimeNs}`;
-    if (ino !== this.watchedIno) await this.rewatch(ino);
-    if (!this.check && stamp === this.lastStamp) return;
+    if (!this.check && stamp === this.lastStamp) {
+      if (ino !== this.watchedIno) await this.rewatch(ino);
+      return;
+    }
     this.lastStamp = stamp;
     this.check = false;
-    await this.scan();
+    const scanned = this.scan();
+    if (ino === this.watchedIno) {
+      await scanned;
+      return;
+    }
+    // The watch is armed once the scan has started the services, and at boot
+    // once the first of them is on its way (arming costs the event loop some
+    // 5 ms). Arming ends by asking for one more scan, which sees whatever
+    // changed before the watch was in place.
+    this.watchedIno = ino;
+    await Promise.all([scanned, scanned.then(() => this.gate.firstSettled()).then(() => this.rewatch(ino))]);
   }
 
   private async rewatch(ino: string): Promise<void> {

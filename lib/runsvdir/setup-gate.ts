@@ -14,8 +14,15 @@ export class SetupGate {
   private width = 1;
   private graceTimer: NodeJS.Timeout | undefined;
   private readonly waiting: (() => void)[] = [];
+  private resolveOpened!: () => void;
+  private readonly opened: Promise<void> = new Promise((r) => (this.resolveOpened = r));
 
   constructor(private readonly fullWidth: number) {}
+
+  /** Resolves once no first setup runs alone (done, past its grace, or none started): the boot's first service is on its way. */
+  firstSettled(): Promise<void> {
+    return this.width >= this.fullWidth || this.running === 0 ? Promise.resolve() : this.opened;
+  }
 
   async run<T>(job: () => Promise<T>): Promise<T> {
     // a waiter is handed its slot already counted
@@ -36,6 +43,7 @@ export class SetupGate {
   private open(): void {
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.width = this.fullWidth;
+    this.resolveOpened();
     while (this.running < this.width && this.waiting.length > 0) {
       this.running++;
       (this.waiting.shift() as () => void)();

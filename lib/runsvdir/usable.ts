@@ -2,14 +2,18 @@
 // mistake to report at once (exit 111, runit's "try again later" code) rather
 // than a daemon that supervises nothing. As a container's PID 1 that exit ends
 // the container, which the container runtime reports.
-import { promises as fsp } from 'node:fs';
+import { opendirSync } from 'node:fs';
 import { errorText } from '../errstr';
 
-/** null when `dir` is a folder this process can list; otherwise why not, in runit's words. */
-export async function scanFolderProblem(dir: string): Promise<string | null> {
+/**
+ * null when `dir` is a folder this process can list; otherwise why not, in runit's words.
+ * Synchronous on purpose: it runs once, before anything is supervised or any
+ * signal handler is set, so there is nothing for the event loop to do meanwhile,
+ * and it spares the daemon's start two threadpool round trips.
+ */
+export function scanFolderProblem(dir: string): string | null {
   try {
-    const d = await fsp.opendir(dir);
-    await d.close();
+    opendirSync(dir).closeSync();
     return null;
   } catch (err) {
     return `unable to open ${dir}: ${errorText(err)}`;

@@ -7,7 +7,7 @@ import { closeSync, constants, fstatSync, open, promises as fsp } from 'node:fs'
 import * as path from 'node:path';
 import { errorText } from '../errstr';
 import { flock, mkfifo } from '../native';
-import { closeKept, fileKey, keep, Role, take } from './handover';
+import { cameFromReexec, closeKept, fileKey, keep, Role, take } from './handover';
 import { SUPERVISE_FILES } from './status';
 
 /** A fatal setup error; the message is runsv's text after `runsv DIR: fatal: `. */
@@ -173,6 +173,8 @@ async function fifoEnds(p: string, roles: [Role, Role], writeFlags: number, extr
 }
 
 async function takeHanded(p: string, role: Role): Promise<number | undefined> {
+  // a boot, or everything taken already: no stat to pay for
+  if (!cameFromReexec()) return undefined;
   let key: string;
   try {
     key = fileKey(await fsp.stat(p), role);
