@@ -64,3 +64,23 @@ t.test('a first setup that does not end holds the others back only briefly', asy
   release();
   await first;
 });
+
+t.test('firstSettled: at once with nothing running, else once the first is done', async (t) => {
+  const gate = new SetupGate(2);
+  let settled = false;
+  await gate.firstSettled();
+  t.pass('an idle gate is settled');
+  let release: () => void = () => undefined;
+  const first = gate.run(() => new Promise<void>((r) => (release = r)));
+  void gate.firstSettled().then(() => (settled = true));
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  t.notOk(settled, 'not while the first runs alone');
+  release();
+  await first;
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  t.ok(settled, 'once it is done');
+  let settledAgain = false;
+  void gate.firstSettled().then(() => (settledAgain = true));
+  await new Promise((r) => setImmediate(r));
+  t.ok(settledAgain, 'and from then on at once');
+});
