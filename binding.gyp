@@ -15,6 +15,7 @@
         "native/notify.cc",
         "native/pidwatch.cc",
         "native/posix.cc",
+        "native/readfiles.cc",
         "native/readwatch.cc",
         "native/reaper.cc",
         "native/replace.cc",

@@ -72,6 +72,7 @@ interface Addon {
   getgrouplist(user: string, gid: number): number[];
   execInPlace(file: string, argv: string[], env: string[], path: string | null): never;
   replaceFiles(files: [string, string, Buffer, boolean][], cb: (results: [number, number, number][]) => void): void;
+  readFiles(paths: string[], max: number, cb: (got: [number, Buffer | null][]) => void): void;
   listFolder(dir: string, cb: (openErrno: number, readErrno: number, flat: (string | boolean | number)[]) => void): void;
   RLIMIT: Rlimits;
 }
@@ -508,6 +509,21 @@ export function listFolder(dir: string): Promise<{ entries: Listed[]; failed: nu
       }
       resolve({ entries, failed: readErrno !== 0 ? 'read' : null, error: readErrno !== 0 ? sysError(readErrno, 'readdir', dir) : null });
     });
+  });
+}
+
+/**
+ * Reads each small file (at most `max` bytes of it: the rest is not read) in one
+ * threadpool job, where fs.readFile takes four round trips per file. Each result
+ * is the bytes or why the open or read failed. Never rejects.
+ */
+export function readFiles(paths: readonly string[], max: number): Promise<({ data: Buffer; error: null } | { data: null; error: SysError })[]> {
+  const raw = paths.map(checkPath);
+  if (!Number.isInteger(max) || max < 1) throw new TypeError('max must be a positive integer');
+  return new Promise((resolve) => {
+    addon.readFiles(raw, max, (got) =>
+      resolve(got.map(([errno, data], i) => (errno === 0 && data ? { data, error: null } : { data: null, error: sysError(errno, 'open', raw[i]) }))),
+    );
   });
 }
 

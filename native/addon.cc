@@ -6,6 +6,7 @@
 #include "listdir.h"
 #include "notify.h"
 #include "pidwatch.h"
+#include "readfiles.h"
 #include "readwatch.h"
 #include "reaper.h"
 #include "replace.h"
@@ -76,6 +77,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("getgrnam", Napi::Function::New(env, Getgrnam, "getgrnam"));
   exports.Set("getgrouplist", Napi::Function::New(env, Getgrouplist, "getgrouplist"));
   exports.Set("listFolder", Napi::Function::New(env, ListFolder, "listFolder"));
+  exports.Set("readFiles", Napi::Function::New(env, ReadFiles, "readFiles"));
   exports.Set("replaceFiles", Napi::Function::New(env, ReplaceFiles, "replaceFiles"));
   exports.Set("execInPlace", Napi::Function::New(env, ExecInPlace, "execInPlace"));
   exports.Set("RLIMIT", RlimitConstants(env));

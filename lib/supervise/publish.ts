@@ -7,7 +7,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
-import { replaceFiles, Replaced, Replacement } from '../native';
+import { readFiles, replaceFiles, Replaced, Replacement } from '../native';
 import { TaiTime } from '../tai64';
 import { STATE_DOWN, STATE_FINISH, STATE_RUN, STATUS_SIZE, StatusRecord, SUPERVISE_FILES, decodeStatus, encodeStatus } from './status';
 
@@ -63,10 +63,10 @@ export function parsePidstart(text: string): Pidstart | null {
  * `pidstartExists`: the previous supervisor did not end cleanly (it removes the file).
  */
 export async function readPublished(dir: string): Promise<{ pidstart: Pidstart | null; pidstartExists: boolean; status: StatusRecord | null }> {
-  const [ps, st] = await Promise.all([
-    fsp.readFile(path.join(dir, SUPERVISE_FILES.pidstart), 'latin1').catch(() => null),
-    fsp.readFile(path.join(dir, SUPERVISE_FILES.status)).catch(() => Buffer.alloc(0)),
-  ]);
+  // both in one native job: before any service runs, round trips are start-up time
+  const [pidstartFile, statusFile] = await readFiles([path.join(dir, SUPERVISE_FILES.pidstart), path.join(dir, SUPERVISE_FILES.status)], 4096);
+  const ps = pidstartFile.data?.toString('latin1') ?? null;
+  const st = statusFile.data ?? Buffer.alloc(0);
   return { pidstart: parsePidstart(ps ?? ''), pidstartExists: ps !== null, status: st.length === STATUS_SIZE ? decodeStatus(st) : null };
 }
 
