@@ -22,15 +22,18 @@ const { O_RDONLY, O_WRONLY, O_NONBLOCK, O_APPEND, O_CREAT } = constants;
  */
 export async function ensureSuperviseDir(base: string, label: string): Promise<string> {
   const sup = path.join(base, SUPERVISE_FILES.dir);
-  try {
-    await fsp.mkdir(sup, 0o700);
-    return sup;
-  } catch {
-    // exists already, or cannot be made: see below
-  }
+  // the readlink runsv makes after a failed mkdir, asked at the same time: on
+  // every start but the first, supervise exists and both are needed
+  const made = fsp.mkdir(sup, 0o700).then(
+    () => true,
+    () => false,
+  );
+  const link = fsp.readlink(sup);
+  link.catch(() => undefined);
+  if (await made) return sup;
   let target: string;
   try {
-    target = await fsp.readlink(sup);
+    target = await link;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EINVAL') return sup;
