@@ -82,3 +82,21 @@ t.test('bundled sv and svlogd answer as the unbundled ones', { skip: haveBundles
     t.equal(bundled.stderr.replace(/\S*bin\/svlogd/g, 'svlogd'), plain.stderr.replace(/\S*svlogd/g, 'svlogd'), `${name}: same stderr`);
   }
 });
+
+t.test("the launcher hands the services the caller's environment and NOFILE soft limit unchanged", async (t) => {
+  const scan = tempDir(t, 'runitd-launcher-env-');
+  const out = path.join(tempDir(t, 'runitd-launcher-out-'), 'env');
+  mkdirSync(path.join(scan, 'a'));
+  writeFileSync(path.join(scan, 'a', 'run'), `#!/bin/sh\n{ env; echo "nofile=$(ulimit -Sn)"; } >${out}.new && mv ${out}.new ${out}\nexec sleep 1000\n`, { mode: 0o755 });
+  // names the launcher's own variables once had, and its sh's read loop could take
+  const mine = { d: 'mine-d', j: 'mine-j', c: 'mine-c', n: 'mine-n', s: 'mine-s', a: 'mine-a', e: 'mine-e', nofile: 'mine-nofile' };
+  const d = spawn('/bin/sh', ['-c', 'ulimit -Sn 777 && exec "$0" "$1"', path.join(repoRoot, 'bin', 'runsvdir'), scan], { stdio: 'ignore', env: { ...process.env, ...mine } });
+  const pid = d.pid ?? 0;
+  t.teardown(() => killPid(pid));
+  const text = await waitFor(() => (existsSync(out) ? readFileSync(out, 'utf8') : ''), 'the service wrote its environment', 60000);
+  const servicePid = Number(readFileSync(path.join(scan, 'a', 'supervise', 'pid'), 'utf8')) || 0;
+  t.teardown(() => killPid(servicePid));
+  for (const [k, v] of Object.entries(mine)) t.match(text, new RegExp(`^${k}=${v}$`, 'm'), `${k} as the caller set it`);
+  t.notMatch(text, /^_runitd_/m, 'nothing of the launcher');
+  t.match(text, /^nofile=777$/m, "the caller's soft limit, not the daemon's raised one");
+});
