@@ -13,11 +13,15 @@ export const O_APPEND_NEW = fs.constants.O_WRONLY | fs.constants.O_NONBLOCK | fs
 export const O_TRUNC_NEW = fs.constants.O_WRONLY | fs.constants.O_NONBLOCK | fs.constants.O_TRUNC | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
 export const O_READ = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
 export const O_NOFOLLOW = fs.constants.O_NOFOLLOW;
+export const O_RDWR_NOFOLLOW = fs.constants.O_RDWR | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW;
 const O_READ_NOFOLLOW = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOFOLLOW;
 
 export interface Io {
   open(path: string, flags: number, mode?: number): Promise<number>;
   write(fd: number, buf: Buffer, off: number, len: number): Promise<number>;
+  /** pread */
+  read(fd: number, buf: Buffer, off: number, len: number, pos: number): Promise<number>;
+  ftruncate(fd: number, len: number): Promise<void>;
   fsync(fd: number): Promise<void>;
   fchmod(fd: number, mode: number): Promise<void>;
   fstat(fd: number): Promise<fs.Stats>;
@@ -46,6 +50,8 @@ function call<T>(fn: (cb: Cb<T>) => void): Promise<T> {
 export const asyncIo: Io = {
   open: (p, flags, mode = 0o600) => call((cb) => fs.open(p, flags, mode, cb)),
   write: (fd, buf, off, len) => call((cb) => fs.write(fd, buf, off, len, null, cb)),
+  read: (fd, buf, off, len, pos) => call((cb) => fs.read(fd, buf, off, len, pos, cb)),
+  ftruncate: (fd, len) => call<void>((cb) => fs.ftruncate(fd, len, (e) => cb(e, undefined))),
   fsync: (fd) => call<void>((cb) => fs.fsync(fd, (e) => cb(e, undefined))),
   fchmod: (fd, mode) => call<void>((cb) => fs.fchmod(fd, mode, (e) => cb(e, undefined))),
   fstat: (fd) => call((cb) => fs.fstat(fd, cb)),
@@ -74,6 +80,8 @@ function now<T>(fn: () => T): Promise<T> {
 export const blockingIo: Io = {
   open: (p, flags, mode = 0o600) => now(() => fs.openSync(p, flags, mode)),
   write: (fd, buf, off, len) => now(() => fs.writeSync(fd, buf, off, len)),
+  read: (fd, buf, off, len, pos) => now(() => fs.readSync(fd, buf, off, len, pos)),
+  ftruncate: (fd, len) => now(() => fs.ftruncateSync(fd, len)),
   fsync: (fd) => now(() => fs.fsyncSync(fd)),
   fchmod: (fd, mode) => now(() => fs.fchmodSync(fd, mode)),
   fstat: (fd) => now(() => fs.fstatSync(fd)),

@@ -14,7 +14,7 @@ import * as native from '../native';
 import { formatLabel } from '../tai64';
 import { DirConfig, defaultConfig, parseConfig } from './config';
 import { errorCode, errorText } from '../errstr';
-import { asyncIo, blockingIo, Io, O_APPEND_NEW, O_NOFOLLOW, O_READ, O_TRUNC_NEW, sleep } from './fsio';
+import { asyncIo, blockingIo, Io, O_APPEND_NEW, O_NOFOLLOW, O_RDWR_NOFOLLOW, O_READ, O_TRUNC_NEW, sleep } from './fsio';
 import { stampNow } from './stamp';
 
 // UDP is rare: its module is loaded by the first directory that uses it, not on
@@ -90,6 +90,40 @@ export class LogDir {
     private readonly host: DirHost,
   ) {
     this.io = host.blockingIo ? blockingIo : asyncIo;
+  }
+
+  // A svlogd killed inside a write can leave `current` ending inside a line (the
+  // kernel stops a write to a file between pages when a SIGKILL is pending).
+  // runit keeps that head of a line, which then reads as one line with the next
+  // logger's first; we cut it, so a line in the log is whole or absent. Best
+  // effort: on any failure the file stays as it is.
+  private async dropCutLine(size: number): Promise<void> {
+    const TAIL = 65536;
+    let fd: number;
+    try {
+      fd = await this.io.open(this.file('current'), O_RDWR_NOFOLLOW);
+    } catch {
+      return;
+    }
+    try {
+      const len = Math.min(size, TAIL);
+      const buf = Buffer.alloc(len);
+      let got = 0;
+      while (got < len) {
+        const n = await this.io.read(fd, buf, got, len - got, size - len + got);
+        if (n === 0) break;
+        got += n;
+      }
+      if (got !== len || buf[len - 1] === 0x0a) return;
+      const nl = buf.lastIndexOf(0x0a);
+      // no end of a line in the last 64 KiB of a bigger file: not a cut line of ours
+      if (nl < 0 && size > TAIL) return;
+      await this.io.ftruncate(fd, size - len + nl + 1);
+    } catch {
+      // left as it is
+    } finally {
+      await this.io.close(fd);
+    }
   }
 
   private file(name: string): string {
@@ -182,7 +216,9 @@ export class LogDir {
         return false;
       }
       if (cur.size > 0 && (cur.mode & 0o100) === 0) {
-        // left by a svlogd that did not close cleanly: keep it as unprocessed
+        // left by a svlogd that did not close cleanly: keep it as unprocessed,
+        // without the start of a line the kill cut (its rest died with that svlogd)
+        await this.dropCutLine(cur.size);
         const name = await this.freshName('.u');
         await this.retry('unable to rename current', () => this.io.rename(this.file('current'), this.file(name)));
         await this.prune();
