@@ -26,21 +26,16 @@ function within(ms: number, p: Promise<unknown>): Promise<void> {
   return Promise.race([p.then(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
 }
 
-// Whether /proc/self/fd/N reaches an open folder: asked once a process (procfs
-// mounted once stays), where a no is asked again (it may be mounted later).
-let procFd: Promise<boolean> | undefined;
-function procFdUsable(viaFd: string): Promise<boolean> {
-  const known = procFd;
-  if (known) return known;
-  const p = fsp.access(viaFd).then(
+// Whether /proc/self/fd/N reaches an open folder: once it did, it does for the
+// rest of the process (procfs mounted stays); a no is asked again (it may be
+// mounted later). The boot's first setup runs alone, so it asks for all.
+let procFdWorks = false;
+async function procFdUsable(viaFd: string): Promise<boolean> {
+  if (!procFdWorks) procFdWorks = await fsp.access(viaFd).then(
     () => true,
     () => false,
   );
-  procFd = p;
-  void p.then((ok) => {
-    if (!ok && procFd === p) procFd = undefined;
-  });
-  return p;
+  return procFdWorks;
 }
 
 export class Supervisor extends ServiceProcesses {
