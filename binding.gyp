@@ -12,6 +12,7 @@
         "native/exec.cc",
         "native/heap.cc",
         "native/listdir.cc",
+        "native/makefifo.cc",
         "native/notify.cc",
         "native/pidwatch.cc",
         "native/posix.cc",

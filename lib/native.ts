@@ -37,7 +37,6 @@ interface Addon {
   reaperRef(on: boolean): void;
   reapNow(): number[];
   flock(fd: number, mode: 'sh' | 'ex' | 'un', nonblocking: boolean): void;
-  mkfifo(path: string, mode: number): void;
   kill(pid: number, sig: number): void;
   killpg(pgrp: number, sig: number): void;
   getrlimit(resource: number): [number, number];
@@ -73,6 +72,7 @@ interface Addon {
   execInPlace(file: string, argv: string[], env: string[], path: string | null): never;
   replaceFiles(files: [string, string, Buffer, boolean][], cb: (results: [number, number, number][]) => void): void;
   readFiles(paths: string[], max: number, cb: (got: [number, Buffer | null][]) => void): void;
+  makeFifo(path: string, mode: number, cb: (madeErrno: number, statErrno: number, isFifo: boolean) => void): void;
   listFolder(dir: string, cb: (openErrno: number, readErrno: number, flat: (string | boolean | number)[]) => void): void;
   RLIMIT: Rlimits;
 }
@@ -349,8 +349,29 @@ export function flock(fd: number, mode: LockMode, nonblocking = false): void {
   addon.flock(checkFd(fd), mode, nonblocking);
 }
 
-export function mkfifo(p: string, mode = 0o600): void {
-  addon.mkfifo(checkPath(p), checkInt('mode', mode));
+/** What makeFifo() found: whether mkfifo made it, and what the name is now. */
+export interface MadeFifo {
+  /** null when mkfifo made it; EEXIST when something had the name already */
+  made: SysError | null;
+  /** what stat() says of the name after the mkfifo */
+  stat: { isFifo: boolean; error: null } | { isFifo: false; error: SysError };
+}
+
+/**
+ * mkfifo and a stat of the name, in one threadpool job: an inode made on the
+ * loop thread held every other service up on a slow filesystem. Never rejects.
+ */
+export function makeFifo(p: string, mode = 0o600): Promise<MadeFifo> {
+  const raw = checkPath(p);
+  const m = checkInt('mode', mode);
+  return new Promise((resolve) => {
+    addon.makeFifo(raw, m, (madeErrno, statErrno, isFifo) =>
+      resolve({
+        made: madeErrno !== 0 ? sysError(madeErrno, 'mkfifo', raw) : null,
+        stat: statErrno !== 0 ? { isFifo: false, error: sysError(statErrno, 'stat', raw) } : { isFifo, error: null },
+      }),
+    );
+  });
 }
 
 export function kill(pid: number, sig: string | number): void {

@@ -6,6 +6,7 @@
 #include "listdir.h"
 #include "notify.h"
 #include "pidwatch.h"
+#include "makefifo.h"
 #include "readfiles.h"
 #include "readwatch.h"
 #include "reaper.h"
@@ -43,7 +44,6 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("reaperRef", Napi::Function::New(env, ReaperRef, "reaperRef"));
   exports.Set("reapNow", Napi::Function::New(env, ReapNow, "reapNow"));
   exports.Set("flock", Napi::Function::New(env, Flock, "flock"));
-  exports.Set("mkfifo", Napi::Function::New(env, Mkfifo, "mkfifo"));
   exports.Set("kill", Napi::Function::New(env, Kill, "kill"));
   exports.Set("killpg", Napi::Function::New(env, Killpg, "killpg"));
   exports.Set("getrlimit", Napi::Function::New(env, Getrlimit, "getrlimit"));
@@ -77,6 +77,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("getgrnam", Napi::Function::New(env, Getgrnam, "getgrnam"));
   exports.Set("getgrouplist", Napi::Function::New(env, Getgrouplist, "getgrouplist"));
   exports.Set("listFolder", Napi::Function::New(env, ListFolder, "listFolder"));
+  exports.Set("makeFifo", Napi::Function::New(env, MakeFifo, "makeFifo"));
   exports.Set("readFiles", Napi::Function::New(env, ReadFiles, "readFiles"));
   exports.Set("replaceFiles", Napi::Function::New(env, ReplaceFiles, "replaceFiles"));
   exports.Set("execInPlace", Napi::Function::New(env, ExecInPlace, "execInPlace"));

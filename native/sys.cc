@@ -60,12 +60,6 @@ Napi::Value Flock(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value Mkfifo(const Napi::CallbackInfo& info) {
-  std::string path = Str(info, 0);
-  if (mkfifo(path.c_str(), static_cast<mode_t>(Int(info, 1))) < 0) ThrowErrno(info.Env(), errno, "mkfifo", path);
-  return info.Env().Undefined();
-}
-
 Napi::Value Kill(const Napi::CallbackInfo& info) {
   if (kill(Int(info, 0), Int(info, 1)) < 0) ThrowErrno(info.Env(), errno, "kill");
   return info.Env().Undefined();

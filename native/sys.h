@@ -5,7 +5,6 @@
 namespace runitd {
 
 Napi::Value Flock(const Napi::CallbackInfo& info);
-Napi::Value Mkfifo(const Napi::CallbackInfo& info);
 Napi::Value Kill(const Napi::CallbackInfo& info);
 Napi::Value Killpg(const Napi::CallbackInfo& info);
 Napi::Value Getrlimit(const Napi::CallbackInfo& info);

@@ -7,7 +7,7 @@
 import { close, constants, open, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { kill, killpg, mkfifo, notifySocketClose, notifySocketOpen, setNonblock, unwatchRead, watchRead } from '../native';
+import { kill, killpg, makeFifo, notifySocketClose, notifySocketOpen, setNonblock, unwatchRead, watchRead } from '../native';
 import { LifecycleRecord, LifecycleWriter, loadLifecycleRecord } from '../supervise/lifecycle-record';
 import { LifecycleConfig, readLifecycleFiles } from './lifecycle-files';
 import { afterRun, Decision, newHistory, RestartHistory } from './restart-policy';
@@ -276,7 +276,8 @@ export class ServiceLifecycle {
     const p = path.join(this.superviseDir, NOTIFICATION_FIFO);
     try {
       await fsp.rm(p, { force: true });
-      mkfifo(p, 0o600);
+      const { made } = await makeFifo(p, 0o600);
+      if (made) throw made;
       this.listenFifo(await this.openFifoReader(p));
       // with our reader open, opening for writing does not block
       this.fifoWrite = await openFd(p, constants.O_WRONLY | constants.O_NONBLOCK);

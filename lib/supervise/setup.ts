@@ -6,7 +6,7 @@
 import { closeSync, constants, fstatSync, open, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { errorText } from '../errstr';
-import { flock, mkfifo } from '../native';
+import { flock, makeFifo } from '../native';
 import { cameFromReexec, closeKept, fileKey, keep, Role, take } from './handover';
 import { SUPERVISE_FILES } from './status';
 
@@ -82,18 +82,10 @@ export interface ControlFifo {
 /** mkfifo control (an existing FIFO is reused), then hold a read and a write end. */
 export async function openControl(sup: string, label: string): Promise<ControlFifo> {
   const p = path.join(sup, SUPERVISE_FILES.control);
-  try {
-    mkfifo(p, 0o600);
-  } catch {
-    // EEXIST, or a failure the stat below reports
-  }
-  let isFifo: boolean;
-  try {
-    isFifo = (await fsp.stat(p)).isFIFO();
-  } catch (err) {
-    throw new SetupError(`unable to stat ${label}/control: ${errorText(err)}`);
-  }
-  if (!isFifo) throw new SetupError(`${label}/control exists but is not a fifo`);
+  // a failed mkfifo (EEXIST, or worse) is for the stat to report
+  const { stat } = await makeFifo(p, 0o600);
+  if (stat.error) throw new SetupError(`unable to stat ${label}/control: ${errorText(stat.error)}`);
+  if (!stat.isFifo) throw new SetupError(`${label}/control exists but is not a fifo`);
   try {
     return await fifoEnds(p, ['control-r', 'control-w'], O_WRONLY | O_NONBLOCK, 0);
   } catch (err) {
@@ -104,11 +96,8 @@ export async function openControl(sup: string, label: string): Promise<ControlFi
 /** mkfifo ok and hold its read end forever: writers' open() then succeeds. */
 export async function openOk(sup: string, label: string): Promise<number> {
   const p = path.join(sup, SUPERVISE_FILES.ok);
-  try {
-    mkfifo(p, 0o600);
-  } catch {
-    // EEXIST, or the open below fails
-  }
+  // a failed mkfifo (EEXIST, or worse) is for the open below to report
+  await makeFifo(p, 0o600);
   const handed = await takeHanded(p, 'ok');
   if (handed !== undefined) return handed;
   let fd: number;
@@ -142,11 +131,8 @@ export async function openLogPipe(sup: string, label: string): Promise<LogPipe> 
   } catch {
     // none yet
   }
-  try {
-    mkfifo(p, 0o600);
-  } catch {
-    // EEXIST, or the open below fails
-  }
+  // a failed mkfifo (EEXIST, or worse) is for the open below to report
+  await makeFifo(p, 0o600);
   try {
     return await fifoEnds(p, ['logpipe-r', 'logpipe-w'], constants.O_RDWR, constants.O_NOFOLLOW);
   } catch (err) {

@@ -1,7 +1,7 @@
 // The syscall wrappers: real effects, and Node-style errors (code, syscall).
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, statSync, writeSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 import * as native from '../../lib/native';
 import { tempDir, killPid, procStat } from '../helpers/proc';
@@ -39,15 +39,26 @@ t.test('threads keep one fd table: an fd opened in the threadpool works on the m
   t.equal(tables.size, 1, `all ${tasks.length} threads see the same fds`);
 });
 
-t.test('mkfifo creates a FIFO with the mode asked; EEXIST is reported', async (t) => {
-  const fifo = path.join(tempDir(t), 'control');
+t.test('makeFifo makes a FIFO with the mode asked off the loop; EEXIST and what the name is are reported', async (t) => {
+  const dir = tempDir(t);
+  const fifo = path.join(dir, 'control');
   const old = process.umask(0o022);
   t.teardown(() => process.umask(old));
-  native.mkfifo(fifo, 0o600);
+  t.same(await native.makeFifo(fifo, 0o600), { made: null, stat: { isFifo: true, error: null } });
   const st = statSync(fifo);
   t.ok(st.isFIFO());
   t.equal(st.mode & 0o777, 0o600);
-  t.throws(() => native.mkfifo(fifo, 0o600), { code: 'EEXIST', syscall: 'mkfifo', path: fifo });
+  const again = await native.makeFifo(fifo, 0o600);
+  t.match(again.made, { code: 'EEXIST', syscall: 'mkfifo', path: fifo }, 'an existing FIFO: EEXIST');
+  t.same(again.stat, { isFifo: true, error: null }, 'and the name is a FIFO');
+  const file = path.join(dir, 'file');
+  writeFileSync(file, 'x');
+  const taken = await native.makeFifo(file, 0o600);
+  t.match(taken.made, { code: 'EEXIST' });
+  t.same(taken.stat, { isFifo: false, error: null }, 'a plain file in its place: not a FIFO');
+  const nowhere = await native.makeFifo(path.join(dir, 'none', 'control'), 0o600);
+  t.match(nowhere.made, { code: 'ENOENT', syscall: 'mkfifo' });
+  t.match(nowhere.stat, { isFifo: false, error: { code: 'ENOENT', syscall: 'stat' } }, 'no folder: both fail');
 });
 
 t.test('kill and killpg deliver signals; errors carry the errno name', async (t) => {
