@@ -17,6 +17,9 @@ export function fileKey(st: Pick<Stats, 'dev' | 'ino'>, role: Role): string {
 }
 
 const held = new Map<string, number>();
+// the keys each held fd is kept under: a daemon stopping 1000 services closes
+// thousands of fds, and a search of `held` for each was quadratic
+const keysOf = new Map<number, Set<string>>();
 const given = new Map<string, number>();
 
 // What the previous image handed over: read once, taken out of the environment so
@@ -67,17 +70,25 @@ export function closeUntaken(): void {
 
 /** Marks an fd to be handed to the next image. */
 export function keep(key: string, fd: number): void {
+  const before = held.get(key);
+  if (before !== undefined) keysOf.get(before)?.delete(key);
   held.set(key, fd);
+  let keys = keysOf.get(fd);
+  if (!keys) keysOf.set(fd, (keys = new Set()));
+  keys.add(key);
 }
 
 /** The fd is being closed by its owner (a socket): nothing to hand over for it. */
 export function forgetKept(fd: number): void {
-  for (const [k, v] of held) if (v === fd) held.delete(k);
+  const keys = keysOf.get(fd);
+  if (!keys) return;
+  for (const k of keys) held.delete(k);
+  keysOf.delete(fd);
 }
 
 /** Closes a kept fd: nothing to hand over for it any more. */
 export function closeKept(fd: number): void {
-  for (const [k, v] of held) if (v === fd) held.delete(k);
+  forgetKept(fd);
   closeSync(fd);
 }
 
